@@ -1,0 +1,11 @@
+/* cmd_ring: placeholder until its issue lands; replaced by the real subcommand. */
+#include <stdio.h>
+
+#include "tools.h"
+
+int cmd_ring(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "ringcache: '%s' is not built yet\n", argv[0]);
+    return 2;
+}

@@ -1,5 +1,6 @@
 /* tools: the `ringcache` command-line tool's subcommands. Each subcommand lives in its own
- * cmd_<name>.c and has the signature of a main(): argv[0] is the subcommand name. Returns the
+ * cmd_<name>.c and receives the whole command line (global options, the subcommand word, its
+ * arguments) to parse with its own options. Returns the
  * process exit status (0 ok or hit, 1 miss, 2 error). */
 #ifndef RC_TOOLS_H
 #define RC_TOOLS_H

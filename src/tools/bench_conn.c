@@ -1,0 +1,481 @@
+/* bench_conn: requests out and verified replies in for one load-generator connection (contract
+ * in bench_conn.h).
+ *
+ * Design. Requests go out in order and memcached answers in order, so the in-flight queue is a
+ * ring of slots (depth entries) and every reply belongs to the head slot. The reply parser works
+ * on whatever bytes are buffered: it consumes whole reply units only (a status line, or a value
+ * header together with its data block) and leaves a partial unit for the next call, so the only
+ * state kept between calls is in the head slot (which multi-get key comes next, hits so far).
+ *
+ * Verification: a hit must name (text: the key; meta: the k flag in multi-gets, the client flags
+ * always) a key that was asked for and not yet answered, carry client flags == key id, a length
+ * within [vmin, vmax], and exactly the pattern bytes for that key id and length.
+ *
+ * Invariants: count <= depth; slot[head] is the oldest request; key ids of slot i live at
+ * key[i * mget ...]. Concurrency: none. Ownership: slot/key arrays belong to the conn, the cfg
+ * and the stats to the caller. Non-goals: binary protocol, noreply requests. */
+#include "bench_conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ringcache/status.h"
+
+#define LINE_MAX_LEN 512 /* longest reply header we accept (keys are at most 250 bytes) */
+
+static const char pattern_chars[] =
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+int bench_conn_cfg_init(struct bench_conn_cfg *cfg, enum bench_conn_proto proto, const char *prefix,
+                        uint32_t vmin, uint32_t vmax, unsigned depth, unsigned mget)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    size_t plen = strlen(prefix);
+    if (plen > BENCH_CONN_PREFIX_MAX || strpbrk(prefix, " \r\n\t") || vmin > vmax || depth == 0 ||
+        mget == 0 || mget > BENCH_GEN_MGET_MAX)
+        return RC_ERR_INVAL;
+    cfg->pattern = malloc((size_t)vmax + BENCH_CONN_CYCLE);
+    if (!cfg->pattern)
+        return RC_ERR_NOMEM;
+    for (size_t i = 0; i < (size_t)vmax + BENCH_CONN_CYCLE; i++)
+        cfg->pattern[i] = pattern_chars[i % BENCH_CONN_CYCLE];
+    memcpy(cfg->prefix, prefix, plen + 1);
+    cfg->proto = proto;
+    cfg->vmin = vmin;
+    cfg->vmax = vmax;
+    cfg->depth = depth;
+    cfg->mget = mget;
+    return 0;
+}
+
+void bench_conn_cfg_deinit(struct bench_conn_cfg *cfg)
+{
+    free(cfg->pattern);
+    cfg->pattern = NULL;
+}
+
+void bench_conn_stats_init(struct bench_conn_stats *s)
+{
+    memset(s, 0, sizeof(*s));
+    hist_init(&s->lat);
+}
+
+void bench_conn_stats_merge(struct bench_conn_stats *dst, const struct bench_conn_stats *src)
+{
+    hist_merge(&dst->lat, &src->lat);
+    dst->ops += src->ops;
+    dst->gets += src->gets;
+    dst->sets += src->sets;
+    dst->keys += src->keys;
+    dst->hits += src->hits;
+    dst->errors += src->errors;
+    dst->corrupt += src->corrupt;
+    if (!dst->first_error[0])
+        memcpy(dst->first_error, src->first_error, sizeof(dst->first_error));
+}
+
+int bench_conn_init(struct bench_conn *c, const struct bench_conn_cfg *cfg,
+                    struct bench_conn_stats *stats)
+{
+    memset(c, 0, sizeof(*c));
+    c->slot = calloc(cfg->depth, sizeof(*c->slot));
+    c->key = calloc((size_t)cfg->depth * cfg->mget, sizeof(*c->key));
+    if (!c->slot || !c->key) {
+        bench_conn_deinit(c);
+        return RC_ERR_NOMEM;
+    }
+    c->cfg = cfg;
+    c->stats = stats;
+    return 0;
+}
+
+void bench_conn_deinit(struct bench_conn *c)
+{
+    free(c->slot);
+    free(c->key);
+    c->slot = NULL;
+    c->key = NULL;
+    c->count = 0;
+}
+
+void bench_conn_reset(struct bench_conn *c)
+{
+    c->head = 0;
+    c->count = 0;
+}
+
+/* Writes v in decimal at p; returns the length. */
+static size_t put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static size_t put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return n;
+}
+
+static size_t put_key(char *p, const struct bench_conn_cfg *cfg, uint64_t id)
+{
+    size_t n = put_str(p, cfg->prefix);
+    return n + put_u64(p + n, id);
+}
+
+/* Request bytes for op, written at p (room was reserved by the caller); returns the length. */
+static size_t compose(const struct bench_conn_cfg *cfg, const struct bench_gen_op *op, char *p)
+{
+    size_t n = 0;
+    if (op->type == BENCH_GEN_SET) {
+        uint64_t id = op->key[0];
+        n += put_str(p, cfg->proto == BENCH_CONN_META ? "ms " : "set ");
+        n += put_key(p + n, cfg, id);
+        if (cfg->proto == BENCH_CONN_META) {
+            p[n++] = ' ';
+            n += put_u64(p + n, op->vlen);
+            n += put_str(p + n, " F");
+            n += put_u64(p + n, (uint32_t)id);
+            n += put_str(p + n, " T0\r\n");
+        } else {
+            p[n++] = ' ';
+            n += put_u64(p + n, (uint32_t)id);
+            n += put_str(p + n, " 0 ");
+            n += put_u64(p + n, op->vlen);
+            n += put_str(p + n, "\r\n");
+        }
+        memcpy(p + n, cfg->pattern + id % BENCH_CONN_CYCLE, op->vlen);
+        n += op->vlen;
+        return n + put_str(p + n, "\r\n");
+    }
+    if (cfg->proto == BENCH_CONN_TEXT) {
+        n += put_str(p, "get");
+        for (unsigned i = 0; i < op->nkeys; i++) {
+            p[n++] = ' ';
+            n += put_key(p + n, cfg, op->key[i]);
+        }
+        return n + put_str(p + n, "\r\n");
+    }
+    if (op->nkeys == 1) {
+        n += put_str(p, "mg ");
+        n += put_key(p + n, cfg, op->key[0]);
+        return n + put_str(p + n, " v f\r\n");
+    }
+    for (unsigned i = 0; i < op->nkeys; i++) {
+        n += put_str(p + n, "mg ");
+        n += put_key(p + n, cfg, op->key[i]);
+        n += put_str(p + n, " v f k q\r\n");
+    }
+    return n + put_str(p + n, "mn\r\n");
+}
+
+int bench_conn_send(struct bench_conn *c, const struct bench_gen_op *op, int64_t now,
+                    struct buf *out)
+{
+    const struct bench_conn_cfg *cfg = c->cfg;
+    if (c->count >= cfg->depth)
+        return RC_ERR_FULL;
+    if (op->nkeys == 0 || op->nkeys > cfg->mget || (op->type == BENCH_GEN_SET && op->nkeys != 1))
+        return RC_ERR_INVAL;
+    /* Upper bound of the request size: per key "mg " + key + " v f k q\r\n". */
+    size_t keymax = strlen(cfg->prefix) + 20;
+    size_t need = op->nkeys * (keymax + 16) + 64 + (op->type == BENCH_GEN_SET ? op->vlen : 0);
+    if (buf_reserve(out, need) != 0)
+        return RC_ERR_FULL;
+    buf_commit(out, compose(cfg, op, buf_wptr(out)));
+
+    unsigned idx = (c->head + c->count) % cfg->depth;
+    struct bench_conn_slot *s = &c->slot[idx];
+    s->t0 = now;
+    s->type = (uint8_t)op->type;
+    s->nkeys = (uint16_t)op->nkeys;
+    s->next = 0;
+    s->found = 0;
+    s->vlen = op->vlen;
+    memcpy(&c->key[(size_t)idx * cfg->mget], op->key, op->nkeys * sizeof(op->key[0]));
+    c->count++;
+    return 0;
+}
+
+/* ---- replies ---- */
+
+enum unit_result { UNIT_MORE, UNIT_NEXT, UNIT_DONE };
+
+struct line {
+    const char *tok[8];
+    size_t len[8];
+    unsigned ntok;
+};
+
+static int fail(struct bench_conn *c, const char *what, const char *p, size_t n)
+{
+    if (!c->stats->first_error[0])
+        snprintf(c->stats->first_error, sizeof(c->stats->first_error), "%s: \"%.*s\"", what,
+                 (int)(n > 60 ? 60 : n), p);
+    return RC_ERR_PROTOCOL;
+}
+
+static void corrupt(struct bench_conn *c, const char *what, uint64_t id)
+{
+    c->stats->corrupt++;
+    if (!c->stats->first_error[0])
+        snprintf(c->stats->first_error, sizeof(c->stats->first_error), "%s (key %s%llu)", what,
+                 c->cfg->prefix, (unsigned long long)id);
+}
+
+static int parse_u64(const char *p, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (n == 0 || n > 19)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(p[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static void split(const char *p, size_t n, struct line *l)
+{
+    l->ntok = 0;
+    size_t i = 0;
+    while (i < n && l->ntok < 8) {
+        while (i < n && p[i] == ' ')
+            i++;
+        if (i == n)
+            break;
+        size_t start = i;
+        while (i < n && p[i] != ' ')
+            i++;
+        l->tok[l->ntok] = p + start;
+        l->len[l->ntok++] = i - start;
+    }
+}
+
+static int tok_is(const struct line *l, unsigned i, const char *s)
+{
+    return i < l->ntok && l->len[i] == strlen(s) && memcmp(l->tok[i], s, l->len[i]) == 0;
+}
+
+static int is_error_line(const struct line *l)
+{
+    return tok_is(l, 0, "ERROR") || tok_is(l, 0, "SERVER_ERROR") || tok_is(l, 0, "CLIENT_ERROR");
+}
+
+/* Checks one returned value of the head request. key is NULL when the reply carries no key
+ * (single meta get): then it answers the request's only key. */
+static void verify_hit(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
+                       const char *key, size_t klen, uint64_t flags, const char *data, uint64_t len)
+{
+    const struct bench_conn_cfg *cfg = c->cfg;
+    size_t plen = strlen(cfg->prefix);
+    uint64_t id = keys[s->next < s->nkeys ? s->next : 0];
+    if (key) {
+        if (klen <= plen || memcmp(key, cfg->prefix, plen) != 0 ||
+            parse_u64(key + plen, klen - plen, &id) != 0) {
+            corrupt(c, "reply for a key not asked for", id);
+            return;
+        }
+        unsigned i = s->next;
+        while (i < s->nkeys && keys[i] != id)
+            i++;
+        if (i == s->nkeys) {
+            corrupt(c, "reply for a key not asked for (or out of order)", id);
+            return;
+        }
+        s->next = (uint16_t)(i + 1);
+    } else if (s->next++ != 0) {
+        corrupt(c, "two values for one key", id);
+        return;
+    }
+    if (flags != (uint32_t)id)
+        corrupt(c, "wrong client flags", id);
+    else if (len < cfg->vmin || len > cfg->vmax)
+        corrupt(c, "value length out of range", id);
+    else if (memcmp(data, cfg->pattern + id % BENCH_CONN_CYCLE, len) != 0)
+        corrupt(c, "wrong value bytes", id);
+    else {
+        c->stats->hits++;
+        s->found++;
+    }
+}
+
+/* A value header (line of hlen bytes + "\r\n") and its block of vlen bytes + "\r\n". */
+static int value_unit(struct bench_conn *c, const char *p, size_t n, size_t hlen, uint64_t vlen,
+                      size_t *unit)
+{
+    if (vlen > (uint64_t)c->cfg->vmax + (1u << 20))
+        return fail(c, "value length absurd", p, hlen);
+    size_t total = hlen + 2 + (size_t)vlen + 2;
+    if (n < total)
+        return UNIT_MORE;
+    if (p[total - 2] != '\r' || p[total - 1] != '\n')
+        return fail(c, "value block not terminated", p, hlen);
+    *unit = total;
+    return UNIT_NEXT;
+}
+
+static int text_unit(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
+                     const char *p, size_t n, size_t hlen, const struct line *l, size_t *unit)
+{
+    *unit = hlen + 2;
+    if (s->type == BENCH_GEN_SET) {
+        if (tok_is(l, 0, "STORED"))
+            return UNIT_DONE;
+        if (tok_is(l, 0, "NOT_STORED") || tok_is(l, 0, "EXISTS") || tok_is(l, 0, "NOT_FOUND") ||
+            is_error_line(l)) {
+            c->stats->errors++;
+            return UNIT_DONE;
+        }
+        return fail(c, "unexpected reply to set", p, hlen);
+    }
+    if (tok_is(l, 0, "END"))
+        return UNIT_DONE;
+    if (tok_is(l, 0, "VALUE") && l->ntok >= 4) {
+        uint64_t flags, vlen;
+        if (parse_u64(l->tok[2], l->len[2], &flags) != 0 ||
+            parse_u64(l->tok[3], l->len[3], &vlen) != 0)
+            return fail(c, "bad VALUE line", p, hlen);
+        int r = value_unit(c, p, n, hlen, vlen, unit);
+        if (r == UNIT_NEXT)
+            verify_hit(c, s, keys, l->tok[1], l->len[1], flags, p + hlen + 2, vlen);
+        return r;
+    }
+    if (is_error_line(l)) {
+        c->stats->errors++;
+        return UNIT_DONE;
+    }
+    return fail(c, "unexpected reply to get", p, hlen);
+}
+
+/* A meta value line "VA <len> <flags>*": finds the f and k return flags. */
+static int meta_value(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
+                      const char *p, size_t n, size_t hlen, const struct line *l, size_t *unit)
+{
+    uint64_t vlen, flags = UINT64_MAX;
+    const char *key = NULL;
+    size_t klen = 0;
+    if (l->ntok < 2 || parse_u64(l->tok[1], l->len[1], &vlen) != 0)
+        return fail(c, "bad VA line", p, hlen);
+    for (unsigned i = 2; i < l->ntok; i++) {
+        if (l->tok[i][0] == 'f' && parse_u64(l->tok[i] + 1, l->len[i] - 1, &flags) != 0)
+            return fail(c, "bad f flag", p, hlen);
+        if (l->tok[i][0] == 'k') {
+            key = l->tok[i] + 1;
+            klen = l->len[i] - 1;
+        }
+    }
+    if (s->nkeys > 1 && !key)
+        return fail(c, "multi-get value without k flag", p, hlen);
+    int r = value_unit(c, p, n, hlen, vlen, unit);
+    if (r != UNIT_NEXT)
+        return r;
+    verify_hit(c, s, keys, key, klen, flags, p + hlen + 2, vlen);
+    return s->nkeys == 1 ? UNIT_DONE : UNIT_NEXT;
+}
+
+static int meta_unit(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
+                     const char *p, size_t n, size_t hlen, const struct line *l, size_t *unit)
+{
+    *unit = hlen + 2;
+    if (s->type == BENCH_GEN_SET) {
+        if (tok_is(l, 0, "HD"))
+            return UNIT_DONE;
+        if (tok_is(l, 0, "NS") || tok_is(l, 0, "EX") || tok_is(l, 0, "NF") || is_error_line(l)) {
+            c->stats->errors++;
+            return UNIT_DONE;
+        }
+        return fail(c, "unexpected reply to ms", p, hlen);
+    }
+    if (tok_is(l, 0, "VA"))
+        return meta_value(c, s, keys, p, n, hlen, l, unit);
+    if (tok_is(l, 0, "EN")) {
+        if (s->nkeys == 1)
+            return UNIT_DONE;
+        corrupt(c, "EN for a quiet mg", keys[0]);
+        return UNIT_NEXT;
+    }
+    if (tok_is(l, 0, "MN") && s->nkeys > 1)
+        return UNIT_DONE;
+    if (is_error_line(l)) {
+        c->stats->errors++;
+        return s->nkeys == 1 ? UNIT_DONE : UNIT_NEXT;
+    }
+    return fail(c, "unexpected reply to mg", p, hlen);
+}
+
+static void complete(struct bench_conn *c, int64_t now)
+{
+    struct bench_conn_slot *s = &c->slot[c->head];
+    struct bench_conn_stats *st = c->stats;
+    hist_record(&st->lat, now > s->t0 ? (uint64_t)(now - s->t0) : 0);
+    st->ops++;
+    if (s->type == BENCH_GEN_GET) {
+        st->gets++;
+        st->keys += s->nkeys;
+    } else {
+        st->sets++;
+    }
+    c->head = (c->head + 1) % c->cfg->depth;
+    c->count--;
+}
+
+int bench_conn_recv(struct bench_conn *c, const char *p, size_t n, int64_t now, size_t *used)
+{
+    size_t off = 0;
+    int done = 0;
+    struct line l;
+    while (off < n) {
+        const char *q = p + off;
+        size_t avail = n - off;
+        size_t scan = avail < LINE_MAX_LEN ? avail : LINE_MAX_LEN;
+        const char *nl = memchr(q, '\n', scan);
+        if (!nl) {
+            if (avail >= LINE_MAX_LEN) {
+                *used = off;
+                return fail(c, "reply line too long", q, 60);
+            }
+            break;
+        }
+        size_t hlen = (size_t)(nl - q);
+        if (hlen == 0 || q[hlen - 1] != '\r') {
+            *used = off;
+            return fail(c, "reply line without \\r\\n", q, hlen);
+        }
+        hlen--;
+        if (c->count == 0) {
+            *used = off;
+            return fail(c, "reply with nothing in flight", q, hlen);
+        }
+        struct bench_conn_slot *s = &c->slot[c->head];
+        const uint64_t *keys = &c->key[(size_t)c->head * c->cfg->mget];
+        split(q, hlen, &l);
+        size_t unit = 0;
+        int r = c->cfg->proto == BENCH_CONN_TEXT ? text_unit(c, s, keys, q, avail, hlen, &l, &unit)
+                                                 : meta_unit(c, s, keys, q, avail, hlen, &l, &unit);
+        if (r < 0) {
+            *used = off;
+            return r;
+        }
+        if (r == UNIT_MORE)
+            break;
+        off += unit;
+        if (r == UNIT_DONE) {
+            complete(c, now);
+            done++;
+        }
+    }
+    *used = off;
+    return done;
+}

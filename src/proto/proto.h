@@ -14,10 +14,24 @@
  *                    parsed and that many bytes are needed in all (grow the buffer to it).
  *   PROTO_ERROR      the request is bad. req->err is the exact reply line to send (without
  *                    "\r\n"), e.g. "ERROR" or "CLIENT_ERROR bad data chunk"; req->total_len bytes
- *                    are to be consumed (a bad storage header still swallows its data block; if the
- *                    block is not all there yet, PROTO_NEED_MORE comes first with total_len set);
- *                    req->close asks the caller to close the connection after the reply.
+ *                    are to be consumed (always <= len); req->close asks the caller to close the
+ *                    connection after the reply; req->noreply set means send no reply at all (a
+ *                    command with noreply silences its own CLIENT_ERRORs in memcached, and a line
+ *                    over PROTO_LINE_MAX is closed without a word).
+ *
+ * Checked against memcached 1.6: a storage command whose HEADER is bad (key > 250 bytes, bad
+ * numbers, negative length) does NOT swallow its data block; memcached reads the block as the next
+ * command (and answers ERROR to it). A block whose last two bytes are not "\r\n" is consumed
+ * whole and answered "CLIENT_ERROR bad data chunk". A value larger than the server allows (-I) is
+ * the server's check: once the header is parsed (PROTO_NEED_MORE with total_len set, or PROTO_OK),
+ * it may answer "SERVER_ERROR object too large for cache" and discard total_len bytes as they
+ * arrive, without buffering them (memcached swallows such a block).
+ *
+ * Fields of struct proto_req are meaningful only as listed for each command; a successful parse
+ * zeroes every scalar field first. tok[] holds ntok entries; mtok[i] only where mflags bit i is
+ * set.
  */
+* /
 #ifndef RC_PROTO_H
 #define RC_PROTO_H
 
@@ -25,11 +39,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum proto_kind { PROTO_TEXT, PROTO_META, PROTO_BINARY };
+    enum proto_kind {
+        PROTO_TEXT,
+        PROTO_META,
+        PROTO_BINARY
+    };
 
-#define PROTO_F_KEY 0x1u
-#define PROTO_F_MULTI 0x2u
-#define PROTO_F_VALUE 0x4u
+#define PROTO_F_KEY     0x1u
+#define PROTO_F_MULTI   0x2u
+#define PROTO_F_VALUE   0x4u
 #define PROTO_F_NOREPLY 0x8u
 
 enum proto_cmd {
@@ -44,13 +62,14 @@ const char *proto_cmd_name(enum proto_cmd cmd);
 enum proto_kind proto_cmd_kind(enum proto_cmd cmd);
 unsigned proto_cmd_bits(enum proto_cmd cmd);
 
-#define PROTO_OK 0
+#define PROTO_OK        0
 #define PROTO_NEED_MORE 1
-#define PROTO_ERROR (-1)
+#define PROTO_ERROR     (-1)
 
-#define PROTO_KEY_MAX 250      /* longest key, as memcached */
-#define PROTO_MAX_TOKENS 24    /* generic argument tokens kept for stats/verbosity/flush_all */
-#define PROTO_LINE_MAX 2048    /* a non-get line longer than this without "\n" is an error */
+#define PROTO_KEY_MAX      250  /* longest key, as memcached */
+#define PROTO_MAX_TOKENS   24   /* generic argument tokens kept for stats/verbosity/flush_all */
+#define PROTO_LINE_MAX     2048 /* a non-get line longer than this without "\n" is an error */
+#define PROTO_GET_LINE_MAX (4u << 20) /* get/gets lines may be this long (thousands of keys) */
 
 struct proto_span {
     uint32_t off; /* from the first byte given to proto_parse */
@@ -63,7 +82,7 @@ struct proto_req {
     uint32_t hdr_len;     /* command line incl. "\r\n"; binary: 24 + extras + key */
     uint32_t total_len;   /* hdr_len + data block (value and its "\r\n" in text) */
     bool noreply;         /* text noreply; meta q; binary quiet opcodes */
-    bool close;           /* PROTO_ERROR only: close after replying */
+    bool close;           /* close the connection after replying (quit; some errors) */
     const char *err;      /* PROTO_ERROR only: reply line, static string */
 
     struct proto_span key;   /* the (first) key; for meta with b flag still base64 */
@@ -103,6 +122,9 @@ static inline bool proto_has_mflag(const struct proto_req *r, char c)
 
 /* Parses one request (text, meta or binary, told apart by the first byte: 0x80 is binary). */
 int proto_parse(const char *buf, size_t len, struct proto_req *req);
+/* The same, forcing one protocol family (a server started with -B ascii or -B binary). */
+int proto_parse_text(const char *buf, size_t len, struct proto_req *req);
+int proto_parse_binary(const char *buf, size_t len, struct proto_req *req);
 
 /* Iterates the keys of a MULTI command: *pos starts at 0; returns false after the last key. */
 bool proto_keys_next(const char *buf, const struct proto_req *req, uint32_t *pos,
@@ -113,5 +135,7 @@ bool proto_keys_next(const char *buf, const struct proto_req *req, uint32_t *pos
 bool proto_parse_u64(const char *p, size_t n, uint64_t *out);
 bool proto_parse_u32(const char *p, size_t n, uint32_t *out);
 bool proto_parse_i64(const char *p, size_t n, int64_t *out);
+/* memcached's safe_strtol: a long, then stored into 32 bits (2147483648 becomes negative). */
+bool proto_parse_i32(const char *p, size_t n, int32_t *out);
 
 #endif

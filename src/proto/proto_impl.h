@@ -1,0 +1,50 @@
+/* proto_impl.h: private helpers shared by the files of the proto module (req.c, text.c, meta.c,
+ * binary.c). Not installed, not included outside src/proto. */
+#ifndef RC_PROTO_IMPL_H
+#define RC_PROTO_IMPL_H
+
+#include "proto.h"
+
+#include <string.h>
+
+/* memcached's tokenizer keeps at most 23 words and counts a terminal token: ntokens <= 24. */
+#define PROTO_MC_MAX_WORDS 23
+
+/* One text/meta command line, already cut at "\n" (and a "\r" before it) and at a NUL byte. */
+struct proto_line {
+    const char *buf; /* first byte given to proto_parse: spans are offsets from here */
+    uint32_t start;  /* offset of the line's first byte (always 0 today) */
+    uint32_t len;    /* usable bytes of the line */
+    uint32_t nwords; /* words on the line, the command word included (all of them, uncapped) */
+    struct proto_span word[PROTO_MC_MAX_WORDS + 1]; /* first words (command word at 0) */
+};
+
+static inline bool proto_span_is(const char *buf, struct proto_span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len == n && memcmp(buf + s.off, lit, n) == 0;
+}
+
+/* Sets req to a PROTO_ERROR result with reply `err` consuming `total` bytes. */
+static inline int proto_fail(struct proto_req *req, const char *err, uint32_t total)
+{
+    req->err = err;
+    req->total_len = total;
+    return PROTO_ERROR;
+}
+
+/* Splits line->buf[start, start+len) into words at ' ' bytes (memcached splits on spaces only). */
+void proto_tokenize(struct proto_line *line);
+
+/* Per-family parsers: buf/len as given to proto_parse; line is the tokenized first line and
+ * hdr_len the bytes of that line including its terminator. */
+int text_parse(const char *buf, size_t len, const struct proto_line *line, uint32_t hdr_len,
+               struct proto_req *req);
+int meta_parse(const char *buf, size_t len, const struct proto_line *line, uint32_t hdr_len,
+               struct proto_req *req);
+
+/* Looks a command word up in cmds.def: PROTO_CMD_COUNT when unknown (binary-only names never
+ * match). */
+enum proto_cmd proto_cmd_lookup(const char *p, size_t n);
+
+#endif

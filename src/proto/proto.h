@@ -31,7 +31,6 @@
  * zeroes every scalar field first. tok[] holds ntok entries; mtok[i] only where mflags bit i is
  * set.
  */
-* /
 #ifndef RC_PROTO_H
 #define RC_PROTO_H
 

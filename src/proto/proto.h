@@ -38,11 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-    enum proto_kind {
-        PROTO_TEXT,
-        PROTO_META,
-        PROTO_BINARY
-    };
+enum proto_kind { PROTO_TEXT, PROTO_META, PROTO_BINARY };
 
 #define PROTO_F_KEY     0x1u
 #define PROTO_F_MULTI   0x2u
@@ -136,5 +132,130 @@ bool proto_parse_u32(const char *p, size_t n, uint32_t *out);
 bool proto_parse_i64(const char *p, size_t n, int64_t *out);
 /* memcached's safe_strtol: a long, then stored into 32 bits (2147483648 becomes negative). */
 bool proto_parse_i32(const char *p, size_t n, int32_t *out);
+
+/* ---- replies (client and proxy side): rsp.c ----
+ *
+ * proto_parse_rsp() parses one reply element at the front of buf, like proto_parse: a VALUE line
+ * with its data block, END, a STAT line, a status word, a number, a meta reply (with its VA data
+ * block), or one binary response packet (magic 0x81). A multi-get is read element by element
+ * (VALUE, VALUE, ..., END), so nothing is allocated and nothing is kept between calls.
+ * Returns PROTO_OK (rsp->total_len bytes make the element), PROTO_NEED_MORE (total_len is the size
+ * needed when the header is known, else 0) or PROTO_ERROR (not a reply: the stream is broken). */
+enum proto_rsp_type {
+    PROTO_RSP_VALUE,        /* VALUE key flags bytes [cas] + block: key, flags, value, cas */
+    PROTO_RSP_END,          /* END */
+    PROTO_RSP_STORED,       /* STORED */
+    PROTO_RSP_NOT_STORED,   /* NOT_STORED */
+    PROTO_RSP_EXISTS,       /* EXISTS */
+    PROTO_RSP_NOT_FOUND,    /* NOT_FOUND */
+    PROTO_RSP_DELETED,      /* DELETED */
+    PROTO_RSP_TOUCHED,      /* TOUCHED */
+    PROTO_RSP_OK,           /* OK */
+    PROTO_RSP_RESET,        /* RESET (stats reset) */
+    PROTO_RSP_NUMBER,       /* incr/decr result: number */
+    PROTO_RSP_ERROR,        /* ERROR [text]: msg is the text after "ERROR" (may be empty) */
+    PROTO_RSP_CLIENT_ERROR, /* CLIENT_ERROR msg */
+    PROTO_RSP_SERVER_ERROR, /* SERVER_ERROR msg */
+    PROTO_RSP_STAT,         /* STAT name value: key = name, msg = value (rest of the line) */
+    PROTO_RSP_VERSION,      /* VERSION text: msg */
+    PROTO_RSP_HD,           /* meta: HD flags */
+    PROTO_RSP_VA,           /* meta: VA size flags + block: value */
+    PROTO_RSP_EN,           /* meta: EN */
+    PROTO_RSP_NF,           /* meta: NF flags */
+    PROTO_RSP_NS,           /* meta: NS flags */
+    PROTO_RSP_EX,           /* meta: EX flags */
+    PROTO_RSP_MN,           /* meta: MN */
+    PROTO_RSP_ME,           /* meta: ME key details: key, msg = the details */
+    PROTO_RSP_BINARY,       /* binary packet: opcode, status, opaque, cas, key, value, extras */
+};
+
+struct proto_rsp {
+    enum proto_rsp_type type;
+    uint32_t hdr_len;        /* the line incl. its newline; binary: 24 + extras + key */
+    uint32_t total_len;      /* hdr_len + data block (and its "\r\n" in text) */
+    struct proto_span key;   /* VALUE key, STAT name, ME key, binary key */
+    struct proto_span value; /* VALUE/VA/binary data, without "\r\n" */
+    struct proto_span msg;   /* error text, STAT value, VERSION text, ME details */
+    uint32_t flags;          /* VALUE flags; binary: client flags from the extras of a GET */
+    uint64_t cas;            /* VALUE with cas (has_cas), binary cas */
+    bool has_cas;
+    uint64_t number; /* NUMBER; binary incr/decr body */
+    /* meta flags returned (bit proto_mflag_bit(c)) and each flag's token, as in proto_req. */
+    uint64_t mflags;
+    struct proto_span mtok[58];
+    /* binary */
+    uint8_t opcode;
+    uint16_t status;
+    uint32_t opaque;
+    struct proto_span extras;
+};
+
+int proto_parse_rsp(const char *buf, size_t len, struct proto_rsp *rsp);
+
+static inline bool proto_rsp_has_mflag(const struct proto_rsp *r, char c)
+{
+    return (r->mflags >> proto_mflag_bit(c)) & 1u;
+}
+
+/* ---- writers: compose.c ----
+ *
+ * Each writer appends one whole element to a struct buf (src/common/buf.h) or nothing: it returns
+ * 0, or the status of buf_reserve (RC_ERR_FULL, RC_ERR_NOMEM) with the buffer unchanged. Nothing
+ * is allocated beyond the buffer's own growth. Keys and values are copied as given (the caller
+ * checks keys); numbers are written in decimal. */
+struct buf;
+
+/* Requests (client, proxy). */
+/* "<cmd> <key> <flags> <exptime> <bytes> [<cas>] [noreply]\r\n<value>\r\n" (cas only for CAS). */
+int proto_put_store(struct buf *b, enum proto_cmd cmd, const char *key, size_t nkey, uint32_t flags,
+                    int64_t exptime, const void *value, size_t vlen, uint64_t cas, bool noreply);
+/* The same header line without the value (the caller sends value + "\r\n" itself). */
+int proto_put_store_hdr(struct buf *b, enum proto_cmd cmd, const char *key, size_t nkey,
+                        uint32_t flags, int64_t exptime, size_t vlen, uint64_t cas, bool noreply);
+/* A retrieval line in pieces: "get"/"gets", or "gat <exptime>"/"gats <exptime>"; then " <key>"
+ * per key; then "\r\n". */
+int proto_put_retrieval(struct buf *b, enum proto_cmd cmd, int64_t exptime);
+int proto_put_key(struct buf *b, const char *key, size_t nkey);
+int proto_put_eol(struct buf *b);
+/* "incr|decr <key> <delta> [noreply]\r\n" */
+int proto_put_arith(struct buf *b, enum proto_cmd cmd, const char *key, size_t nkey, uint64_t delta,
+                    bool noreply);
+/* "touch <key> <exptime> [noreply]\r\n" */
+int proto_put_touch(struct buf *b, const char *key, size_t nkey, int64_t exptime, bool noreply);
+/* "delete <key> [noreply]\r\n" */
+int proto_put_delete(struct buf *b, const char *key, size_t nkey, bool noreply);
+/* "<cmd>[ <arg>]\r\n" for version, stats, flush_all, verbosity, quit...; arg may be NULL. */
+int proto_put_cmd(struct buf *b, enum proto_cmd cmd, const char *arg);
+/* Meta: "<mg|ms|md|ma|mn|me> <key>[ <datalen>][ <flags>]\r\n"; datalen < 0 leaves it out (only
+ * ms has one); flags is the caller's flag words ("v t T30"), may be NULL; key NULL for mn. */
+int proto_put_meta(struct buf *b, enum proto_cmd cmd, const char *key, size_t nkey, int64_t datalen,
+                   const char *flags);
+
+/* Replies (server, proxy). */
+/* "VALUE <key> <flags> <bytes>[ <cas>]\r\n"; the caller sends the value and "\r\n". */
+int proto_put_value_hdr(struct buf *b, const char *key, size_t nkey, uint32_t flags, size_t vlen,
+                        uint64_t cas, bool with_cas);
+/* "<line>\r\n": STORED, END, "CLIENT_ERROR bad data chunk", req->err... */
+int proto_put_line(struct buf *b, const char *line);
+/* "<v>\r\n" (incr/decr result). */
+int proto_put_u64_line(struct buf *b, uint64_t v);
+/* "STAT <name> <value>\r\n" */
+int proto_put_stat(struct buf *b, const char *name, const char *value);
+int proto_put_stat_u64(struct buf *b, const char *name, uint64_t v);
+/* Meta reply in pieces: "<code>" (HD, VA, EN, NF, NS, EX, MN) and " <vlen>" when vlen >= 0 (VA);
+ * then each return flag " <c><token>"; then proto_put_eol (and for VA the value and "\r\n"). */
+int proto_put_meta_code(struct buf *b, const char *code, int64_t vlen);
+int proto_put_meta_flag(struct buf *b, char flag, const char *tok, size_t n);
+int proto_put_meta_flag_u64(struct buf *b, char flag, uint64_t v);
+int proto_put_meta_flag_i64(struct buf *b, char flag, int64_t v);
+
+/* Binary packets: the 24-byte header, then extras and key; the caller appends vlen value bytes.
+ * Request magic 0x80 (client) or response magic 0x81 with a status (server). */
+int proto_put_bin_req(struct buf *b, uint8_t opcode, uint32_t opaque, uint64_t cas,
+                      const void *extras, uint8_t nextras, const char *key, uint16_t nkey,
+                      uint32_t vlen);
+int proto_put_bin_rsp(struct buf *b, uint8_t opcode, uint16_t status, uint32_t opaque, uint64_t cas,
+                      const void *extras, uint8_t nextras, const char *key, uint16_t nkey,
+                      uint32_t vlen);
 
 #endif

@@ -1,0 +1,155 @@
+/* round: one request round of the client: the prepared requests of one or more servers are
+ * written and their replies read, all servers at once, under one deadline.
+ *
+ * Design: the caller puts each server's request bytes in that server's wbuf and describes the
+ * server's part with a struct xfer whose parse() consumes replies from rbuf. ops_round connects
+ * the servers that need it, then runs a single poll() loop over every pending socket: writable
+ * sockets get more request bytes, readable ones are read and parsed as soon as bytes arrive, so a
+ * multi-server round takes as long as its slowest server, not the sum. Request and reply overlap
+ * (a long pipelined request is read back while it is still being written), which keeps both
+ * sides' socket buffers from filling up.
+ *
+ * Outcomes: parse() returning RC_OK ends a server's part; RC_ERR_AGAIN asks for more bytes; any
+ * other status is a broken stream. Transport failures (connect, timeout, closed, garbage) close
+ * the connection and are recorded with failover_failure; a finished exchange with
+ * failover_success. An answered error (SERVER_ERROR ...) is the op's result, not a failure.
+ *
+ * Invariants: a connection whose round did not finish cleanly is closed, so the next round never
+ * reads a stale reply. Scratch arrays (pfds) are the client's, sized at create: no allocation.
+ * Concurrency: none (one thread per client). */
+#include "client_int.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "clock.h"
+
+static void finish(struct rc_client *c, struct xfer *x, int status)
+{
+    x->done = true;
+    x->status = status;
+    if (status == RC_OK) {
+        failover_success(c, x->srv);
+        buf_shrink(&x->srv->conn.rbuf, 16384);
+    } else {
+        failover_failure(c, x->srv, status);
+    }
+}
+
+/* Parses what rbuf holds; finishes x when parse says so. */
+static void parse_some(struct rc_client *c, struct xfer *x)
+{
+    int rc = x->parse(c, x);
+    if (rc == RC_ERR_AGAIN)
+        return;
+    finish(c, x, rc);
+}
+
+/* Handles poll events of one pending xfer. */
+static void service(struct rc_client *c, struct xfer *x, short revents)
+{
+    struct cconn *cn = &x->srv->conn;
+    if (revents & POLLOUT) {
+        int rc = cconn_write_some(cn);
+        if (rc != RC_OK && rc != RC_ERR_AGAIN) {
+            finish(c, x, rc);
+            return;
+        }
+    }
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        int rc = cconn_read_some(cn);
+        if (rc == RC_OK)
+            parse_some(c, x);
+        else if (rc != RC_ERR_AGAIN)
+            finish(c, x, rc);
+    }
+}
+
+static int connect_all(struct rc_client *c, struct xfer *xs, size_t n)
+{
+    size_t pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct xfer *x = &xs[i];
+        if (x->done)
+            continue;
+        struct cserver *s = x->srv;
+        int rc = cconn_open(&s->conn, (struct sockaddr *)&s->addr, s->addrlen,
+                            c->opt.connect_timeout_ms, c->opt.tcp_nodelay);
+        if (rc != RC_OK) {
+            finish(c, x, rc);
+            continue;
+        }
+        pending++;
+    }
+    return (int)pending;
+}
+
+int ops_round(struct rc_client *c, struct xfer *xs, size_t n)
+{
+    int64_t deadline = clock_mono_ns() + (int64_t)c->opt.io_timeout_ms * 1000000;
+    int pending = connect_all(c, xs, n);
+    while (pending > 0) {
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (xs[i].done)
+                continue;
+            struct cconn *cn = &xs[i].srv->conn;
+            c->pfds[np].fd = cn->fd;
+            c->pfds[np].events = (short)(POLLIN | (buf_rlen(&cn->wbuf) > 0 ? POLLOUT : 0));
+            c->pfds[np].revents = 0;
+            c->pfd_xfer[np++] = i;
+        }
+        int ready = poll(c->pfds, np, cconn_ms_left(deadline));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0) {
+            int st = ready == 0 ? RC_ERR_TIMEOUT : RC_ERR_IO;
+            for (size_t i = 0; i < n; i++)
+                if (!xs[i].done)
+                    finish(c, &xs[i], st);
+            break;
+        }
+        for (size_t k = 0; k < np; k++)
+            if (c->pfds[k].revents)
+                service(c, &xs[c->pfd_xfer[k]], c->pfds[k].revents);
+        pending = 0;
+        for (size_t i = 0; i < n; i++)
+            pending += !xs[i].done;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (xs[i].status != RC_OK)
+            return xs[i].status;
+    return RC_OK;
+}
+
+void ops_prepare(struct cserver *s)
+{
+    if (buf_rlen(&s->conn.rbuf) > 0 || buf_rlen(&s->conn.wbuf) > 0)
+        cconn_close(&s->conn);
+}
+
+static int parse_probe(struct rc_client *c, struct xfer *x)
+{
+    struct creply r;
+    struct buf *rb = &x->srv->conn.rbuf;
+    int rc = wire_reply(buf_rptr(rb), buf_rlen(rb), &r);
+    if (rc != RC_OK)
+        return rc;
+    buf_consume(rb, r.total);
+    bool flush = x->ctx != NULL;
+    if ((flush && r.kind == CR_OK) || (!flush && r.kind == CR_VERSION))
+        return RC_OK;
+    return RC_ERR_PROTOCOL;
+}
+
+int ops_probe(struct rc_client *c, struct cserver *s, bool flush)
+{
+    ops_prepare(s);
+    int rc = flush ? wire_flush_all(&s->conn.wbuf, 0)
+                   : proto_put_cmd(&s->conn.wbuf, PROTO_CMD_VERSION, NULL);
+    if (rc != RC_OK)
+        return rc;
+    struct xfer x = {.srv = s, .parse = parse_probe, .ctx = flush ? (void *)s : NULL};
+    return ops_round(c, &x, 1);
+}

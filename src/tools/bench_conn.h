@@ -5,8 +5,9 @@
  *
  * Values are verifiable: the value stored under key id K has client flags K (low 32 bits) and
  * bytes taken from a fixed pattern at offset K % BENCH_CONN_CYCLE, so every hit is checked for
- * key, flags, length range and content. Multi-get hits must come back in request order (misses
- * are absent); in meta mode a multi-get is a run of quiet `mg ... k q` ending in `mn`.
+ * key, flags and content (values of any length, as an earlier run with other sizes left them).
+ * Multi-get hits must come back in request order (misses are absent); in meta mode a multi-get is a
+ * run of quiet `mg ... k q` ending in `mn`.
  *
  * Ownership: bench_conn_init allocates the in-flight queue once (no allocation per request); the
  * config (and its pattern) must outlive the connection. Not thread-safe: one owner. */
@@ -22,16 +23,18 @@
 
 #define BENCH_CONN_CYCLE      61 /* pattern period: a key's value starts at pattern[id % 61] */
 #define BENCH_CONN_PREFIX_MAX 64
+#define BENCH_CONN_CHECK_MIN  4096 /* value bytes verified at least (whatever this run's sizes) */
 
 enum bench_conn_proto { BENCH_CONN_TEXT, BENCH_CONN_META };
 
 struct bench_conn_cfg {
     enum bench_conn_proto proto;
     char prefix[BENCH_CONN_PREFIX_MAX + 1]; /* key = prefix + decimal id */
-    uint32_t vmin, vmax;                    /* accepted value lengths */
+    uint32_t vmin, vmax;                    /* sizes this run stores */
     unsigned depth;                         /* requests in flight per connection */
     unsigned mget;                          /* widest multi-get */
-    char *pattern;                          /* vmax + CYCLE bytes, owned by the cfg */
+    char *pattern;                          /* pattern_len + CYCLE bytes, owned by the cfg */
+    size_t pattern_len;                     /* max(vmax, BENCH_CONN_CHECK_MIN) */
 };
 
 /* Fills the value pattern for values up to vmax bytes (allocates); the other fields are the

@@ -157,7 +157,7 @@ static void test_detects_corruption(void)
     uint64_t k[2] = {1, 2};
     char r[512];
     setup(BENCH_CONN_TEXT, 8, 2);
-    /* Wrong bytes, wrong flags, length out of range, key out of order: each one corrupt. */
+    /* Wrong bytes, wrong flags, another key's bytes, key out of order: each one corrupt. */
     char bad[8];
     memcpy(bad, val(1), 6);
     bad[3] ^= 1;
@@ -167,15 +167,19 @@ static void test_detects_corruption(void)
     send_op(BENCH_GEN_GET, 1, k, 0, 0);
     n = snprintf(r, sizeof(r), "VALUE k:1 2 6\r\n%.6s\r\nEND\r\n", val(1));
     CHECK_EQ(feed(r, (size_t)n, 0, 0), 1);
-    send_op(BENCH_GEN_GET, 1, k, 0, 0);
+    send_op(BENCH_GEN_GET, 1, k, 0, 0); /* a shorter value than this run sets is fine */
     n = snprintf(r, sizeof(r), "VALUE k:1 1 4\r\n%.4s\r\nEND\r\n", val(1));
+    CHECK_EQ(feed(r, (size_t)n, 0, 0), 1);
+    CHECK_EQ(st.hits, 1);
+    send_op(BENCH_GEN_GET, 1, k, 0, 0); /* the value of key 2 under key 1 */
+    n = snprintf(r, sizeof(r), "VALUE k:1 1 6\r\n%.6s\r\nEND\r\n", val(2));
     CHECK_EQ(feed(r, (size_t)n, 0, 0), 1);
     send_op(BENCH_GEN_GET, 2, k, 0, 0);
     n = snprintf(r, sizeof(r), "VALUE k:2 2 6\r\n%.6s\r\nVALUE k:1 1 6\r\n%.6s\r\nEND\r\n", val(2),
                  val(1));
     CHECK_EQ(feed(r, (size_t)n, 0, 0), 1);
     CHECK_EQ(st.corrupt, 4);
-    CHECK_EQ(st.hits, 1); /* k:2 in the last one was fine */
+    CHECK_EQ(st.hits, 2); /* the short one, and k:2 in the last one */
     CHECK(strstr(st.first_error, "wrong value bytes") != NULL);
     teardown();
 }

@@ -21,8 +21,11 @@
  * given at creation); map them to connections through that same ring.
  *
  * Mode names are "<library>/<distribution>-<hash>", e.g. "libmemcached/ketama-weighted-md5";
- * rc_ring_mode_name() lists them. Keys are byte strings; the compatible modes reproduce their
- * library exactly for any bytes (see docs/ring.md for the few documented exceptions). */
+ * rc_ring_mode_name() lists them. Aliases: "ketama" = libmemcached/ketama-weighted-md5 (which is
+ * also twemproxy's md5 ketama when no server has a name field), "modula" =
+ * libmemcached/modula-oaat, "native" = native/hrw-xxh3. Keys are byte strings; the compatible modes
+ * reproduce their library exactly for any bytes (see docs/ring.md for the few documented
+ * exceptions). */
 #ifndef RINGCACHE_RING_H
 #define RINGCACHE_RING_H
 
@@ -83,15 +86,18 @@ uint32_t rc_ring_node_weight(const struct rc_ring *r, size_t i);
 /* Quality figures of a mode over a server list (used by `ringcache ring --stats` and
  * bench_ring). nkeys synthetic keys "key:<i>" are placed; lookup_ns is the median of 3 timed
  * passes. Movement: the fraction of keys whose owner changes when one server is removed
- * (averaged over up to 5 servers spread over the list) or one new server of weight 1 is added
- * (averaged over 5 new names), beside the ideal (the weight share of the server that leaves or
- * joins). 0, RC_ERR_INVAL, RC_ERR_NOMEM. Allocates; not for hot paths. */
+ * (averaged over up to 20 servers spread over the list, 5 past 100 servers) or one new server
+ * of weight 1 is added (averaged over 20 new names, 5 past 100 servers), beside the ideal (the
+ * weight share of the server that leaves or joins). 0, RC_ERR_INVAL, RC_ERR_NOMEM. Allocates; not
+ * for hot paths. */
 struct rc_ring_stats {
     size_t servers, keys;
     double max_over_mean; /* most loaded server's keys / mean keys per server, weight-adjusted */
     double cv;            /* coefficient of variation of keys per server, weight-adjusted */
     double move_add, move_add_ideal;
-    double move_remove, move_remove_ideal; /* NaN-free: 0 when there is one server */
+    double move_remove, move_remove_ideal; /* 0 when there is one server */
+    /* keys that moved between two servers that both stayed: 0 for a consistent mode */
+    double move_add_excess, move_remove_excess;
     double lookup_ns;
 };
 int rc_ring_measure(const char *mode, const struct rc_ring_node *nodes, size_t n, size_t nkeys,

@@ -4,10 +4,12 @@
  * lookup time per key.
  *
  * Method: nkeys synthetic keys "key:<i>". Expected share of server s: w_s / W for modes that
- * honour weights, 1/N for the others. Removal: for up to 5 servers spread over the list, build
- * the ring without it and count keys whose owner (by name) changes; ideal = the removed server's
- * expected share. Addition: 5 different new servers "ringcache-new-<t>:11211" of weight 1
- * appended; ideal = the new server's expected share. Means over the trials are reported.
+ * honour weights, 1/N for the others. Removal: for up to 20 servers spread over the list (every
+ * server up to 20; 5 past 100 servers), build the ring without it and count keys whose owner (by
+ * name) changes; ideal = the removed server's expected share. Addition: 20 (5 past 100 servers)
+ * new servers "ringcache-new-<t>:11211" of weight 1 appended; ideal = the new server's expected
+ * share. Means over the trials are reported, and separately the "excess": keys that moved
+ * between two servers that both stayed, which a consistent placement never moves.
  * Lookup time: 3 timed passes over all keys, median.
  * Ownership: allocates scratch (keys, owner arrays, rings) and frees it before returning.
  * Concurrency: none; not for hot paths. */
@@ -22,8 +24,10 @@
 #include <ringcache/ring.h>
 #include <ringcache/status.h>
 
-#define MEASURE_TRIALS 5
-#define MEASURE_PASSES 3
+#define MEASURE_TRIALS      20 /* per direction, for up to MEASURE_MANY servers */
+#define MEASURE_TRIALS_MANY 5  /* beyond: rendezvous lookups cost O(n) */
+#define MEASURE_MANY        100
+#define MEASURE_PASSES      3
 
 uint64_t measure_now_ns(void)
 {
@@ -110,23 +114,26 @@ static double time_lookups(const struct rc_ring *r, const struct measure_keys *k
     return ns[MEASURE_PASSES / 2];
 }
 
-/* Fraction of keys whose owner changes from `before` (indexes into the original list) to ring
- * r, whose node i is original node map[i] (or a new node when map[i] == UINT32_MAX). */
+/* Fraction of keys whose owner changes from `before` (indexes into the original list) to the
+ * ring over nodes[0..n), whose node i is original node map[i] (UINT32_MAX: the new node), and
+ * the fraction that moved between two nodes other than `changed` (the one removed or added). */
 static int moved_fraction(const char *mode, const struct rc_ring_node *nodes, size_t n,
-                          const uint32_t *map, const struct measure_keys *k, const uint32_t *before,
-                          double *out)
+                          const uint32_t *map, uint32_t changed, const struct measure_keys *k,
+                          const uint32_t *before, double out[2])
 {
     struct rc_ring *r;
     int rc = rc_ring_create(&r, mode, nodes, n);
     if (rc != RC_OK)
         return rc;
-    size_t moved = 0;
+    size_t moved = 0, excess = 0;
     for (size_t i = 0; i < k->n; i++) {
-        uint32_t o = rc_ring_lookup(r, k->bytes + k->off[i], k->off[i + 1] - k->off[i]);
-        moved += map[o] != before[i];
+        uint32_t o = map[rc_ring_lookup(r, k->bytes + k->off[i], k->off[i + 1] - k->off[i])];
+        moved += o != before[i];
+        excess += o != before[i] && o != changed && before[i] != changed;
     }
     rc_ring_destroy(&r);
-    *out = (double)moved / (double)k->n;
+    out[0] = (double)moved / (double)k->n;
+    out[1] = (double)excess / (double)k->n;
     return RC_OK;
 }
 
@@ -137,7 +144,8 @@ static int movement(const char *mode, const struct rc_ring_node *nodes, size_t n
     uint32_t *map = malloc((n + 1) * sizeof(*map));
     char name[64];
     int rc = tmp && map ? RC_OK : RC_ERR_NOMEM;
-    int trials = n < MEASURE_TRIALS ? (int)n : MEASURE_TRIALS;
+    int adds = n > MEASURE_MANY ? MEASURE_TRIALS_MANY : MEASURE_TRIALS;
+    int trials = n < (size_t)adds ? (int)n : adds;
     for (int t = 0; rc == RC_OK && n > 1 && t < trials; t++) { /* remove one */
         size_t gone = (size_t)t * n / (size_t)trials, m = 0;
         for (size_t i = 0; i < n; i++)
@@ -145,22 +153,24 @@ static int movement(const char *mode, const struct rc_ring_node *nodes, size_t n
                 map[m] = (uint32_t)i;
                 tmp[m++] = nodes[i];
             }
-        double f = 0;
-        rc = moved_fraction(mode, tmp, m, map, k, before, &f);
-        st->move_remove += f / trials;
+        double f[2] = {0, 0};
+        rc = moved_fraction(mode, tmp, m, map, (uint32_t)gone, k, before, f);
+        st->move_remove += f[0] / trials;
+        st->move_remove_excess += f[1] / trials;
         st->move_remove_ideal += expected_share(nodes, n, gone, weighted) / trials;
     }
-    for (int t = 0; rc == RC_OK && t < MEASURE_TRIALS; t++) { /* add one */
+    for (int t = 0; rc == RC_OK && t < adds; t++) { /* add one */
         memcpy(tmp, nodes, n * sizeof(*tmp));
         for (size_t i = 0; i < n; i++)
             map[i] = (uint32_t)i;
         snprintf(name, sizeof(name), "ringcache-new-%d:11211", t);
         tmp[n] = (struct rc_ring_node){name, 1, NULL};
         map[n] = UINT32_MAX;
-        double f = 0;
-        rc = moved_fraction(mode, tmp, n + 1, map, k, before, &f);
-        st->move_add += f / MEASURE_TRIALS;
-        st->move_add_ideal += expected_share(tmp, n + 1, n, weighted) / MEASURE_TRIALS;
+        double f[2] = {0, 0};
+        rc = moved_fraction(mode, tmp, n + 1, map, UINT32_MAX, k, before, f);
+        st->move_add += f[0] / adds;
+        st->move_add_excess += f[1] / adds;
+        st->move_add_ideal += expected_share(tmp, n + 1, n, weighted) / adds;
     }
     free(tmp);
     free(map);

@@ -87,8 +87,20 @@ struct rc_ring {
     } u;
 };
 
+/* Short names clients commonly use; rc_ring_mode() always reports the full name. */
+static const struct {
+    const char *alias, *name;
+} aliases[] = {
+    {"ketama", "libmemcached/ketama-weighted-md5"},
+    {"modula", "libmemcached/modula-oaat"},
+    {"native", "native/hrw-xxh3"},
+};
+
 static const struct mode *find_mode(const char *name)
 {
+    for (size_t i = 0; name && i < sizeof(aliases) / sizeof(aliases[0]); i++)
+        if (strcmp(aliases[i].alias, name) == 0)
+            name = aliases[i].name;
     for (size_t i = 0; name && i < NMODES; i++)
         if (strcmp(modes[i].name, name) == 0)
             return &modes[i];

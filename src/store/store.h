@@ -34,14 +34,14 @@ struct store_config {
 };
 
 enum store_status {
-    STORE_OK = 0,        /* stored / hit / deleted / touched */
-    STORE_NOT_STORED,    /* add on existing; replace/append/prepend on missing */
-    STORE_EXISTS,        /* cas mismatch */
-    STORE_NOT_FOUND,     /* miss; cas/delete/incr/touch on a missing item */
-    STORE_TOO_LARGE,     /* item larger than item_size_max */
-    STORE_NO_MEMORY,     /* -M and memory full, or nothing evictable */
-    STORE_NON_NUMERIC,   /* incr/decr on a value that is not a decimal number */
-    STORE_INVALID,       /* bad argument (key length 0 or > 250) */
+    STORE_OK = 0,      /* stored / hit / deleted / touched */
+    STORE_NOT_STORED,  /* add on existing; replace/append/prepend on missing */
+    STORE_EXISTS,      /* cas mismatch */
+    STORE_NOT_FOUND,   /* miss; cas/delete/incr/touch on a missing item */
+    STORE_TOO_LARGE,   /* item larger than item_size_max */
+    STORE_NO_MEMORY,   /* -M and memory full, or nothing evictable */
+    STORE_NON_NUMERIC, /* incr/decr on a value that is not a decimal number */
+    STORE_INVALID,     /* bad argument (key length 0 or > 250) */
 };
 
 /* A pinned item, filled by store_get(). All fields describe the item as it was when read. */
@@ -50,7 +50,7 @@ struct store_ref {
     const char *value;
     uint32_t klen;
     uint32_t vlen;
-    uint32_t flags;   /* client flags */
+    uint32_t flags; /* client flags */
     uint64_t cas;
     uint32_t exptime; /* relative expiry, 0 = never (meta t flag) */
     uint32_t atime;   /* relative time of the previous access (meta l flag) */
@@ -98,9 +98,9 @@ struct store_delete_args {
 struct store_arith_args {
     const char *key;
     size_t klen;
-    bool incr;            /* false: decr (stops at 0); incr wraps at 2^64 */
+    bool incr; /* false: decr (stops at 0); incr wraps at 2^64 */
     uint64_t delta;
-    bool vivify;          /* meta ma N / binary initial: create with `initial` on a miss */
+    bool vivify; /* meta ma N / binary initial: create with `initial` on a miss */
     uint64_t initial;
     int64_t exptime;      /* for a vivified item */
     uint64_t compare_cas; /* non-zero: only if equal */

@@ -1,0 +1,376 @@
+/* Unit tests for store: every facade function against memcached's rules, the memory limit,
+ * eviction and -M, and (test_model) long random operation sequences compared with a plain
+ * reference map. Time moves with the clock's test offset, never with sleeps. */
+#include <stdlib.h>
+
+#include "clock.h"
+#include "store.h"
+#include "test.h"
+
+static struct rc_clock clk;
+
+static struct store *mk(size_t mem, bool no_evict, bool no_cas)
+{
+    clock_init(&clk);
+    struct store_config c = {.mem_limit = mem,
+                             .item_size_max = 1 << 20,
+                             .nworkers = 2,
+                             .no_evict = no_evict,
+                             .no_cas = no_cas,
+                             .clock = &clk};
+    struct store *s = NULL;
+    CHECK_EQ(store_create(&s, &c), 0);
+    return s;
+}
+
+static enum store_status put(struct store *s, enum store_mode m, const char *k, const char *v,
+                             uint32_t flags, int64_t exp, uint64_t cmp, uint64_t *cas)
+{
+    struct store_set_args a = {.mode = m,
+                               .key = k,
+                               .klen = strlen(k),
+                               .value = v,
+                               .vlen = strlen(v),
+                               .flags = flags,
+                               .exptime = exp,
+                               .compare_cas = cmp};
+    return store_set(s, 0, &a, cas);
+}
+
+/* Gets k into buf (NUL-terminated); returns the status. */
+static enum store_status fetch(struct store *s, const char *k, char *buf, size_t n,
+                               struct store_ref *out)
+{
+    struct store_ref r;
+    enum store_status st = store_get(s, 1, k, strlen(k), NULL, &r);
+    if (st == STORE_OK) {
+        size_t l = r.vlen < n - 1 ? r.vlen : n - 1;
+        memcpy(buf, r.value, l);
+        buf[l] = 0;
+        if (out)
+            *out = r;
+        store_unref(s, &r);
+        CHECK(r.pin == NULL);
+    }
+    return st;
+}
+
+static void test_set_get_modes(void)
+{
+    struct store *s = mk(64 << 20, false, false);
+    char b[64];
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(put(s, STORE_SET, "a", "hello", 5, 0, 0, NULL), STORE_OK);
+    struct store_ref r;
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), &r), STORE_OK);
+    CHECK_STR(b, "hello");
+    CHECK_EQ(r.flags, 5);
+    CHECK_EQ(put(s, STORE_ADD, "a", "x", 0, 0, 0, NULL), STORE_NOT_STORED);
+    CHECK_EQ(put(s, STORE_ADD, "b", "x", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_REPLACE, "c", "x", 0, 0, 0, NULL), STORE_NOT_STORED);
+    CHECK_EQ(put(s, STORE_REPLACE, "b", "yy", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_APPEND, "a", " world", 9, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_PREPEND, "a", ">", 9, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), &r), STORE_OK);
+    CHECK_STR(b, ">hello world");
+    CHECK_EQ(r.flags, 5); /* append keeps flags */
+    CHECK_EQ(put(s, STORE_APPEND, "zz", "x", 0, 0, 0, NULL), STORE_NOT_STORED);
+    CHECK_EQ(put(s, STORE_SET, "e", "", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(fetch(s, "e", b, sizeof(b), &r), STORE_OK);
+    CHECK_EQ(r.vlen, 0);
+    struct store_delete_args d = {.key = "a", .klen = 1};
+    CHECK_EQ(store_delete(s, 0, &d), STORE_OK);
+    CHECK_EQ(store_delete(s, 0, &d), STORE_NOT_FOUND);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    struct store_stats st;
+    store_get_stats(s, &st);
+    CHECK_EQ(st.curr_items, 2);
+    CHECK_EQ(st.limit_maxbytes, 64 << 20);
+    CHECK(st.index_bytes > 0 && st.index_bytes < (4 << 20));
+    store_destroy(&s);
+    CHECK(s == NULL);
+    store_destroy(&s);
+}
+
+static void test_invalid_and_too_large(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    CHECK_EQ(put(s, STORE_SET, "", "x", 0, 0, 0, NULL), STORE_INVALID);
+    char key[252];
+    memset(key, 'k', 251);
+    key[251] = 0;
+    CHECK_EQ(put(s, STORE_SET, key, "x", 0, 0, 0, NULL), STORE_INVALID);
+    key[250] = 0;
+    CHECK_EQ(put(s, STORE_SET, key, "x", 0, 0, 0, NULL), STORE_OK);
+    char *big = malloc((1 << 20) + 1);
+    memset(big, 'v', 1 << 20);
+    big[1 << 20] = 0;
+    CHECK_EQ(put(s, STORE_SET, "big", "small", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "big", big, 0, 0, 0, NULL), STORE_TOO_LARGE);
+    char b[8];
+    CHECK_EQ(fetch(s, "big", b, sizeof(b), NULL), STORE_NOT_FOUND); /* set clears the old one */
+    big[(1 << 20) - 400] = 0;
+    CHECK_EQ(put(s, STORE_SET, "big", big, 0, 0, 0, NULL), STORE_OK);
+    free(big);
+    store_destroy(&s);
+}
+
+static void test_cas(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    uint64_t c1 = 0, c2 = 0;
+    CHECK_EQ(put(s, STORE_SET, "k", "v1", 0, 0, 0, &c1), STORE_OK);
+    CHECK(c1 != 0);
+    struct store_ref r;
+    char b[16];
+    CHECK_EQ(fetch(s, "k", b, sizeof(b), &r), STORE_OK);
+    CHECK_EQ(r.cas, c1);
+    CHECK_EQ(put(s, STORE_CAS, "k", "v2", 0, 0, c1 + 1, NULL), STORE_EXISTS);
+    CHECK_EQ(put(s, STORE_CAS, "k", "v2", 0, 0, c1, &c2), STORE_OK);
+    CHECK(c2 != c1);
+    CHECK_EQ(put(s, STORE_CAS, "k", "v3", 0, 0, c1, NULL), STORE_EXISTS);
+    CHECK_EQ(put(s, STORE_CAS, "nope", "v", 0, 0, 5, NULL), STORE_NOT_FOUND);
+    /* touch keeps the cas */
+    CHECK_EQ(store_touch(s, 0, "k", 1, 100), STORE_OK);
+    CHECK_EQ(fetch(s, "k", b, sizeof(b), &r), STORE_OK);
+    CHECK_EQ(r.cas, c2);
+    CHECK_STR(b, "v2");
+    /* delete with cas */
+    struct store_delete_args d = {.key = "k", .klen = 1, .compare_cas = c2 + 7};
+    CHECK_EQ(store_delete(s, 0, &d), STORE_EXISTS);
+    d.compare_cas = c2;
+    CHECK_EQ(store_delete(s, 0, &d), STORE_OK);
+    store_destroy(&s);
+    s = mk(16 << 20, false, true); /* -C */
+    CHECK_EQ(put(s, STORE_SET, "k", "v1", 0, 0, 0, &c1), STORE_OK);
+    CHECK_EQ(c1, 0);
+    CHECK_EQ(fetch(s, "k", b, sizeof(b), &r), STORE_OK);
+    CHECK_EQ(r.cas, 0);
+    store_destroy(&s);
+}
+
+static enum store_status arith(struct store *s, const char *k, bool incr, uint64_t d, uint64_t *v)
+{
+    struct store_arith_args a = {.key = k, .klen = strlen(k), .incr = incr, .delta = d};
+    return store_arith(s, 0, &a, v, NULL);
+}
+
+static void test_arith(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    uint64_t v = 0;
+    char b[32];
+    CHECK_EQ(arith(s, "n", true, 1, &v), STORE_NOT_FOUND);
+    CHECK_EQ(put(s, STORE_SET, "n", "100", 3, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "n", false, 1, &v), STORE_OK);
+    CHECK_EQ(v, 99);
+    CHECK_EQ(fetch(s, "n", b, sizeof(b), NULL), STORE_OK);
+    CHECK_STR(b, "99 "); /* memcached keeps the length, padding with spaces */
+    CHECK_EQ(arith(s, "n", false, 1000, &v), STORE_OK);
+    CHECK_EQ(v, 0);
+    CHECK_EQ(put(s, STORE_SET, "n", "18446744073709551615", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "n", true, 2, &v), STORE_OK);
+    CHECK_EQ(v, 1); /* wraps at 2^64 */
+    CHECK_EQ(put(s, STORE_SET, "n", "9", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "n", true, 1, &v), STORE_OK);
+    struct store_ref r;
+    CHECK_EQ(fetch(s, "n", b, sizeof(b), &r), STORE_OK);
+    CHECK_STR(b, "10");
+    CHECK_EQ(put(s, STORE_SET, "x", "abc", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "x", true, 1, &v), STORE_NON_NUMERIC);
+    CHECK_EQ(put(s, STORE_SET, "x", "", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "x", true, 1, &v), STORE_NON_NUMERIC);
+    CHECK_EQ(put(s, STORE_SET, "x", "-5", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "x", true, 1, &v), STORE_NON_NUMERIC);
+    CHECK_EQ(put(s, STORE_SET, "x", "18446744073709551616", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(arith(s, "x", true, 1, &v), STORE_NON_NUMERIC);
+    struct store_arith_args a = {
+        .key = "viv", .klen = 3, .incr = true, .delta = 5, .vivify = true, .initial = 42};
+    CHECK_EQ(store_arith(s, 0, &a, &v, NULL), STORE_OK);
+    CHECK_EQ(v, 42);
+    CHECK_EQ(store_arith(s, 0, &a, &v, NULL), STORE_OK);
+    CHECK_EQ(v, 47);
+    store_destroy(&s);
+}
+
+static void test_expiry_and_touch(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    char b[16];
+    CHECK_EQ(put(s, STORE_SET, "t", "v", 0, 10, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "forever", "v", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "neg", "v", 0, -1, 0, NULL), STORE_OK);
+    CHECK_EQ(fetch(s, "neg", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    struct store_ref r;
+    CHECK_EQ(fetch(s, "t", b, sizeof(b), &r), STORE_OK);
+    CHECK_EQ(r.exptime, clock_now(&clk) + 10);
+    clock_advance(&clk, 9);
+    CHECK_EQ(fetch(s, "t", b, sizeof(b), NULL), STORE_OK);
+    CHECK_EQ(store_touch(s, 0, "t", 1, 20), STORE_OK);
+    clock_advance(&clk, 5);
+    CHECK_EQ(fetch(s, "t", b, sizeof(b), NULL), STORE_OK);
+    clock_advance(&clk, 16);
+    CHECK_EQ(fetch(s, "t", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(store_touch(s, 0, "t", 1, 20), STORE_NOT_FOUND);
+    CHECK_EQ(fetch(s, "forever", b, sizeof(b), NULL), STORE_OK);
+    /* gat */
+    struct store_get_opts o = {.touch = true, .exptime = 3};
+    CHECK_EQ(store_get(s, 0, "forever", 7, &o, &r), STORE_OK);
+    CHECK_EQ(r.exptime, clock_now(&clk) + 3);
+    store_unref(s, &r);
+    clock_advance(&clk, 3);
+    CHECK_EQ(fetch(s, "forever", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    struct store_stats st;
+    store_get_stats(s, &st);
+    CHECK(st.reclaimed >= 2);
+    store_destroy(&s);
+}
+
+static void test_flush(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    char b[16];
+    CHECK_EQ(put(s, STORE_SET, "a", "1", 0, 0, 0, NULL), STORE_OK);
+    store_flush(s, 0);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(put(s, STORE_SET, "a", "2", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_OK);
+    store_flush(s, 10);
+    clock_advance(&clk, 5);
+    CHECK_EQ(put(s, STORE_SET, "b", "3", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_OK);
+    clock_advance(&clk, 5);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(fetch(s, "b", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(put(s, STORE_SET, "c", "4", 0, 0, 0, NULL), STORE_OK);
+    clock_advance(&clk, 100);
+    CHECK_EQ(fetch(s, "c", b, sizeof(b), NULL), STORE_OK);
+    struct store_stats st;
+    store_get_stats(s, &st);
+    CHECK_EQ(st.curr_items, 1);
+    store_destroy(&s);
+}
+
+static void fill(struct store *s, int n, size_t vlen, int *stored)
+{
+    char key[32], *val = malloc(vlen + 1);
+    memset(val, 'x', vlen);
+    val[vlen] = 0;
+    *stored = 0;
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof(key), "key:%08d", i);
+        if (put(s, STORE_SET, key, val, 0, 0, 0, NULL) == STORE_OK)
+            (*stored)++;
+    }
+    free(val);
+}
+
+static void test_memory_limit_evicts(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    int stored;
+    fill(s, 400000, 100, &stored);
+    CHECK_EQ(stored, 400000);
+    struct store_stats st;
+    store_get_stats(s, &st);
+    CHECK(st.evictions > 0);
+    CHECK(st.curr_items > 60000);
+    CHECK(st.curr_items < 400000);
+    CHECK(st.bytes + st.index_bytes <= (16u << 20));
+    CHECK((st.segments_total * st.segment_size) + st.index_bytes - st.segment_size * 0 <=
+          (16u << 20) + st.segment_size);
+    char b[8];
+    CHECK_EQ(fetch(s, "key:00399999", b, sizeof(b), NULL), STORE_OK);
+    store_destroy(&s);
+}
+
+static void test_no_evict(void)
+{
+    struct store *s = mk(16 << 20, true, false);
+    int stored;
+    fill(s, 400000, 100, &stored);
+    CHECK(stored > 60000 && stored < 400000);
+    CHECK_EQ(put(s, STORE_SET, "one more", "v", 0, 0, 0, NULL), STORE_NO_MEMORY);
+    struct store_stats st;
+    store_get_stats(s, &st);
+    CHECK_EQ(st.evictions, 0);
+    char b[8];
+    CHECK_EQ(fetch(s, "key:00000000", b, sizeof(b), NULL), STORE_OK);
+    store_destroy(&s);
+}
+
+static void test_meta_flags(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    struct store_ref r;
+    struct store_get_opts viv = {.vivify = true, .exptime = 30};
+    CHECK_EQ(store_get(s, 0, "v", 1, &viv, &r), STORE_OK);
+    CHECK(r.win && !r.lost && r.vlen == 0);
+    store_unref(s, &r);
+    CHECK_EQ(store_get(s, 0, "v", 1, &viv, &r), STORE_OK);
+    CHECK(!r.win && r.lost && r.fetched);
+    store_unref(s, &r);
+    /* recache: win when the remaining TTL is below the threshold, once */
+    CHECK_EQ(put(s, STORE_SET, "r", "x", 0, 10, 0, NULL), STORE_OK);
+    struct store_get_opts rc = {.recache = true, .recache_below = 5};
+    CHECK_EQ(store_get(s, 0, "r", 1, &rc, &r), STORE_OK);
+    CHECK(!r.win && !r.lost && !r.fetched);
+    store_unref(s, &r);
+    clock_advance(&clk, 6);
+    CHECK_EQ(store_get(s, 0, "r", 1, &rc, &r), STORE_OK);
+    CHECK(r.win && !r.lost);
+    store_unref(s, &r);
+    CHECK_EQ(store_get(s, 0, "r", 1, &rc, &r), STORE_OK);
+    CHECK(!r.win && r.lost);
+    store_unref(s, &r);
+    /* invalidate: stale, first reader wins, later ones lose */
+    uint64_t c = 0;
+    CHECK_EQ(put(s, STORE_SET, "i", "x", 0, 0, 0, &c), STORE_OK);
+    struct store_delete_args d = {.key = "i", .klen = 1, .invalidate = true};
+    CHECK_EQ(store_delete(s, 0, &d), STORE_OK);
+    struct store_get_opts nb = {.no_bump = true};
+    CHECK_EQ(store_get(s, 0, "i", 1, &nb, &r), STORE_OK);
+    CHECK(r.stale && r.win && !r.lost && !r.fetched);
+    uint64_t stale_cas = r.cas;
+    CHECK(stale_cas != c);
+    store_unref(s, &r);
+    CHECK_EQ(store_get(s, 0, "i", 1, &nb, &r), STORE_OK);
+    CHECK(r.stale && !r.win && r.lost && !r.fetched);
+    store_unref(s, &r);
+    /* a set with an older cas and I stores, still stale */
+    struct store_set_args a = {.mode = STORE_SET,
+                               .key = "i",
+                               .klen = 1,
+                               .value = "y",
+                               .vlen = 1,
+                               .compare_cas = c,
+                               .invalidate = true};
+    CHECK_EQ(store_set(s, 0, &a, NULL), STORE_OK);
+    CHECK_EQ(store_get(s, 0, "i", 1, NULL, &r), STORE_OK);
+    CHECK(r.stale && r.lost && r.vlen == 1 && r.value[0] == 'y');
+    store_unref(s, &r);
+    /* meta E: explicit cas */
+    struct store_set_args e = {
+        .mode = STORE_SET, .key = "e", .klen = 1, .value = "z", .vlen = 1, .set_cas = 12345};
+    uint64_t ec = 0;
+    CHECK_EQ(store_set(s, 0, &e, &ec), STORE_OK);
+    CHECK_EQ(ec, 12345);
+    CHECK_EQ(store_get(s, 0, "e", 1, NULL, &r), STORE_OK);
+    CHECK_EQ(r.cas, 12345);
+    store_unref(s, &r);
+    store_destroy(&s);
+}
+
+int main(void)
+{
+    TEST_RUN(test_set_get_modes);
+    TEST_RUN(test_invalid_and_too_large);
+    TEST_RUN(test_cas);
+    TEST_RUN(test_arith);
+    TEST_RUN(test_expiry_and_touch);
+    TEST_RUN(test_flush);
+    TEST_RUN(test_memory_limit_evicts);
+    TEST_RUN(test_no_evict);
+    TEST_RUN(test_meta_flags);
+    return TEST_DONE();
+}

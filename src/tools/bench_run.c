@@ -76,7 +76,8 @@ struct slice {
     int measured; /* progress reporting on */
 };
 
-static int set_err(struct bench_run *r, int rc, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int set_err(struct bench_run *r, int rc,
+                                                         const char *fmt, ...)
 {
     if (!r->err[0]) {
         va_list ap;

@@ -133,6 +133,11 @@ bool proto_parse_i64(const char *p, size_t n, int64_t *out);
 /* memcached's safe_strtol: a long, then stored into 32 bits (2147483648 becomes negative). */
 bool proto_parse_i32(const char *p, size_t n, int32_t *out);
 
+/* Base64 for meta keys (flag b). decode: the bytes written to dst (at most cap), or -1 when src is
+ * not canonical base64 or does not fit. encode: writes 4 * ((n + 2) / 3) bytes, returns that. */
+int proto_base64_decode(const char *src, size_t n, char *dst, size_t cap);
+size_t proto_base64_encode(const void *src, size_t n, char *dst);
+
 /* ---- replies (client and proxy side): rsp.c ----
  *
  * proto_parse_rsp() parses one reply element at the front of buf, like proto_parse: a VALUE line

@@ -42,6 +42,8 @@ integration() { # SERVER-BINARY [label]
 
 stage "build release" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 stage "unit tests (release)" unit_tests build
+# make bench-short: CI only checks that the benchmark runs; figures never fail the tests.
+stage "bench (short)" env BUILD=build bash scripts/bench.sh --short
 if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then
     stage "integration (release)" integration build/src/server/ringcached
 fi

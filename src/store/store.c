@@ -36,6 +36,8 @@
 #include "ttl.h"
 
 #define SEG_SIZE_DEFAULT (1u << 20)
+#define SEG_SIZE_MIN     (64u << 10)
+#define SEG_MIN_COUNT    32
 #define KEY_MAX          250
 #define WRITE_ATTEMPTS   1000
 #define VICTIM_SCAN      64
@@ -928,11 +930,14 @@ const char *store_strstatus(enum store_status st)
 static int size_store(const struct store_config *c, size_t *seg_size, size_t *nbuckets,
                       uint32_t *nseg)
 {
+    /* at least SEG_MIN_COUNT + 2 per worker segments: halve the segment size for small -m */
+    size_t want = SEG_MIN_COUNT + 2 * (size_t)c->nworkers;
     size_t ss = SEG_SIZE_DEFAULT;
-    while (ss < c->item_size_max + SEG_ITEM_HDR_MAX + KEY_MAX + SEG_ALIGN)
+    while (ss > SEG_SIZE_MIN && c->mem_limit / ss < want)
+        ss >>= 1;
+    /* -I above 1 MiB: bigger segments, if memory allows as many */
+    while (ss < c->item_size_max && ss < SEG_SIZE_MAX && c->mem_limit / (ss << 1) >= want)
         ss <<= 1;
-    if (ss > SEG_SIZE_MAX)
-        return RC_ERR_INVAL;
     size_t nb = c->mem_limit / 2048; /* primary index: 1/32 of memory */
     if (nb < 64)
         nb = 64;

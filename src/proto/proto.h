@@ -104,7 +104,31 @@ struct proto_req {
     uint8_t opcode;
     uint32_t opaque;
     bool with_key; /* GETK-style: the reply carries the key */
+    /* Binary PROTO_ERROR: the status to answer with (PROTO_BIN_*); err is its message text. */
+    uint16_t bin_status;
 };
+
+/* Binary protocol (protocol_binary.h): magic bytes, status codes and opcodes. A binary request
+ * maps onto the command of cmds.def: quiet opcodes (GETQ, SETQ, ...) set noreply, the K opcodes
+ * (GETK, GATK, ...) set with_key; opcode keeps the original. SET/ADD/REPLACE with a non-zero cas
+ * field are compare-and-swap (req->cas). */
+#define PROTO_BIN_REQ             0x80
+#define PROTO_BIN_RES             0x81
+#define PROTO_BIN_HDR_LEN         24
+#define PROTO_BIN_OK              0x00
+#define PROTO_BIN_KEY_ENOENT      0x01
+#define PROTO_BIN_KEY_EEXISTS     0x02
+#define PROTO_BIN_E2BIG           0x03
+#define PROTO_BIN_EINVAL          0x04
+#define PROTO_BIN_NOT_STORED      0x05
+#define PROTO_BIN_DELTA_BADVAL    0x06
+#define PROTO_BIN_AUTH_ERROR      0x08
+#define PROTO_BIN_UNKNOWN_COMMAND 0x81
+#define PROTO_BIN_ENOMEM          0x82
+#define PROTO_BIN_NOT_SUPPORTED   0x83
+
+/* memcached's message text for a binary status ("Not found", "Too large.", ...); never NULL. */
+const char *proto_bin_status_text(uint16_t status);
 
 static inline unsigned proto_mflag_bit(char c)
 {

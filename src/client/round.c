@@ -3,11 +3,11 @@
  *
  * Design: the caller puts each server's request bytes in that server's wbuf and describes the
  * server's part with a struct xfer whose parse() consumes replies from rbuf. ops_round connects
- * the servers that need it, then runs a single poll() loop over every pending socket: writable
- * sockets get more request bytes, readable ones are read and parsed as soon as bytes arrive, so a
- * multi-server round takes as long as its slowest server, not the sum. Request and reply overlap
- * (a long pipelined request is read back while it is still being written), which keeps both
- * sides' socket buffers from filling up.
+ * the servers that need it and writes what each socket takes at once, then runs a single poll()
+ * loop over every pending socket: writable sockets get more request bytes, readable ones are read
+ * and parsed as soon as bytes arrive, so a multi-server round takes as long as its slowest server,
+ * not the sum. Request and reply overlap (a long pipelined request is read back while it is still
+ * being written), which keeps both sides' socket buffers from filling up.
  *
  * Outcomes: parse() returning RC_OK ends a server's part; RC_ERR_AGAIN asks for more bytes; any
  * other status is a broken stream. Transport failures (connect, timeout, closed, garbage) close
@@ -66,7 +66,7 @@ static void service(struct rc_client *c, struct xfer *x, short revents)
     }
 }
 
-static int connect_all(struct rc_client *c, struct xfer *xs, size_t n)
+static int start_all(struct rc_client *c, struct xfer *xs, size_t n)
 {
     size_t pending = 0;
     for (size_t i = 0; i < n; i++) {
@@ -76,7 +76,9 @@ static int connect_all(struct rc_client *c, struct xfer *xs, size_t n)
         struct cserver *s = x->srv;
         int rc = cconn_open(&s->conn, (struct sockaddr *)&s->addr, s->addrlen,
                             c->opt.connect_timeout_ms, c->opt.tcp_nodelay);
-        if (rc != RC_OK) {
+        if (rc == RC_OK) /* write now: most requests go out whole without a poll */
+            rc = cconn_write_some(&s->conn);
+        if (rc != RC_OK && rc != RC_ERR_AGAIN) {
             finish(c, x, rc);
             continue;
         }
@@ -88,7 +90,7 @@ static int connect_all(struct rc_client *c, struct xfer *xs, size_t n)
 int ops_round(struct rc_client *c, struct xfer *xs, size_t n)
 {
     int64_t deadline = clock_mono_ns() + (int64_t)c->opt.io_timeout_ms * 1000000;
-    int pending = connect_all(c, xs, n);
+    int pending = start_all(c, xs, n);
     while (pending > 0) {
         size_t np = 0;
         for (size_t i = 0; i < n; i++) {

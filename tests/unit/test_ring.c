@@ -2,12 +2,14 @@
  * mode, names, and the documented reconfiguration pattern (readers on an atomically swapped
  * pointer while a writer builds new rings beside them; old rings freed once readers are done). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
 #include <ringcache/ring.h>
 #include <ringcache/status.h>
 
+#include "measure.h"
 #include "test.h"
 
 #define H10                                                                                        \
@@ -121,23 +123,24 @@ static void test_single_server(void)
 struct swap_ctx {
     _Atomic(struct rc_ring *) live;
     atomic_int stop;
-    atomic_long lookups;
-    long bad;
+    atomic_long lookups; /* grows while readers run: the writer waits on it between swaps */
+    atomic_long bad;
 };
 
 static void *reader(void *arg)
 {
     struct swap_ctx *c = arg;
     char key[32];
-    long n = 0;
+    long bad = 0;
     for (int i = 0; !atomic_load_explicit(&c->stop, memory_order_acquire); i++) {
         struct rc_ring *r = atomic_load_explicit(&c->live, memory_order_acquire);
         int len = snprintf(key, sizeof(key), "k%d", i);
         const char *name = rc_ring_lookup_name(r, key, (size_t)len);
-        c->bad += name == NULL || strncmp(name, "s", 1) != 0;
-        n++;
+        bad += name == NULL || strncmp(name, "s", 1) != 0;
+        if (i % 64 == 63)
+            atomic_fetch_add_explicit(&c->lookups, 64, memory_order_relaxed);
     }
-    atomic_fetch_add(&c->lookups, n);
+    atomic_fetch_add(&c->bad, bad);
     return NULL;
 }
 
@@ -145,7 +148,10 @@ static void test_swap_under_readers(void)
 {
     enum { SWAPS = 40, READERS = 2 };
     struct rc_ring *retired[SWAPS + 1];
-    struct swap_ctx c = {.stop = 0, .lookups = 0, .bad = 0};
+    struct swap_ctx c;
+    atomic_init(&c.stop, 0);
+    atomic_init(&c.lookups, 0);
+    atomic_init(&c.bad, 0);
     struct rc_ring *first = NULL;
     CHECK_EQ(rc_ring_create_spec(&first, "native/hrw-xxh3", "s1:1,s2:1"), RC_OK);
     atomic_init(&c.live, first);
@@ -153,7 +159,14 @@ static void test_swap_under_readers(void)
     for (int i = 0; i < READERS; i++)
         CHECK_EQ(pthread_create(&th[i], NULL, reader, &c), 0);
     char spec[64];
+    long waited_out = 0;
     for (int s = 0; s < SWAPS; s++) {
+        /* let the readers make progress on the current ring (bounded: 2 s per swap) */
+        long seen = atomic_load(&c.lookups);
+        uint64_t deadline = measure_now_ns() + 2000000000ull;
+        while (atomic_load(&c.lookups) < seen + 128 && measure_now_ns() < deadline)
+            sched_yield();
+        waited_out += atomic_load(&c.lookups) < seen + 128;
         snprintf(spec, sizeof(spec), "s1:1,s2:1,s%d:1", 3 + s % 3);
         struct rc_ring *fresh = NULL;
         CHECK_EQ(rc_ring_create_spec(&fresh, s % 2 ? "ketama" : "native/hrw-xxh3", spec), RC_OK);
@@ -166,8 +179,9 @@ static void test_swap_under_readers(void)
     retired[SWAPS] = atomic_load(&c.live);
     for (int s = 0; s <= SWAPS; s++)
         rc_ring_destroy(&retired[s]);
-    CHECK_EQ(c.bad, 0);
-    CHECK(atomic_load(&c.lookups) > 0);
+    CHECK_EQ(atomic_load(&c.bad), 0);
+    CHECK_EQ(waited_out, 0);
+    CHECK(atomic_load(&c.lookups) >= 128 * SWAPS);
 }
 
 int main(void)

@@ -88,7 +88,7 @@ void failover_retry_due(struct rc_client *c);
 /* Whether a status means the server or the path to it failed (counts toward ejection). */
 bool failover_is_transport_error(int status);
 
-/* A reply from a server, as the protocol library parsed it (wire.c adapts proto's rsp). */
+/* A reply from a server, as the protocol library parsed it (round.c adapts proto's rsp). */
 enum creply_kind {
     CR_VALUE,
     CR_END,

@@ -38,6 +38,7 @@
 #define SEG_SIZE_DEFAULT (1u << 20)
 #define SEG_SIZE_MIN     (64u << 10)
 #define SEG_MIN_COUNT    32
+#define GHOST_MIN_BYTES  (16u << 10)
 #define KEY_MAX          250
 #define WRITE_ATTEMPTS   1000
 #define VICTIM_SCAN      64
@@ -927,8 +928,11 @@ const char *store_strstatus(enum store_status st)
 /* ---- lifecycle ---- */
 
 /* Splits mem_limit into the primary index, the ghost table and whole segments. */
+/* Splits mem_limit into the primary index (1/128 of memory: chains grow into overflow buckets
+ * taken from segments as items get small), whole segments, and a ghost table that takes the
+ * remainder (at least 16 KiB). */
 static int size_store(const struct store_config *c, size_t *seg_size, size_t *nbuckets,
-                      uint32_t *nseg)
+                      uint32_t *nseg, size_t *ghost)
 {
     /* at least SEG_MIN_COUNT + 2 per worker segments: halve the segment size for small -m */
     size_t want = SEG_MIN_COUNT + 2 * (size_t)c->nworkers;
@@ -938,22 +942,26 @@ static int size_store(const struct store_config *c, size_t *seg_size, size_t *nb
     /* -I above 1 MiB: bigger segments, if memory allows as many */
     while (ss < c->item_size_max && ss < SEG_SIZE_MAX && c->mem_limit / (ss << 1) >= want)
         ss <<= 1;
-    size_t nb = c->mem_limit / 2048; /* primary index: 1/32 of memory */
-    if (nb < 64)
-        nb = 64;
     size_t pow = 64;
-    while (pow < nb)
+    while (pow < c->mem_limit / 8192)
         pow <<= 1;
-    size_t fixed = pow * INDEX_BUCKET_SIZE + pow * 4 * sizeof(uint32_t);
+    size_t fixed = pow * INDEX_BUCKET_SIZE + GHOST_MIN_BYTES;
     size_t n = c->mem_limit > fixed ? (c->mem_limit - fixed) / ss : 0;
     size_t min = (size_t)c->nworkers + 4;
     if (n < min)
         n = min; /* tiny -m: a documented floor, as memcached's one page per class */
     if (n >= (1u << 24))
         return RC_ERR_INVAL;
+    size_t left = c->mem_limit > pow * INDEX_BUCKET_SIZE + n * ss
+                      ? c->mem_limit - pow * INDEX_BUCKET_SIZE - n * ss
+                      : GHOST_MIN_BYTES;
+    size_t g = 4096;
+    while (g * 2 * sizeof(uint32_t) <= left)
+        g <<= 1;
     *seg_size = ss;
     *nbuckets = pow;
     *nseg = (uint32_t)n;
+    *ghost = g;
     return 0;
 }
 
@@ -963,9 +971,9 @@ int store_create(struct store **out, const struct store_config *cfg)
     if (!cfg || !cfg->clock || cfg->nworkers == 0 || cfg->nworkers > 4096 || !cfg->mem_limit ||
         cfg->item_size_max < 64)
         return RC_ERR_INVAL;
-    size_t ss, nb;
+    size_t ss, nb, ghost;
     uint32_t nseg;
-    int rc = size_store(cfg, &ss, &nb, &nseg);
+    int rc = size_store(cfg, &ss, &nb, &nseg, &ghost);
     if (rc)
         return rc;
     struct store *s = calloc(1, sizeof(*s));
@@ -987,7 +995,7 @@ int store_create(struct store **out, const struct store_config *cfg)
         s->open[i] = SEG_NONE;
     if ((rc = seg_pool_init(&s->pool, nseg, ss, cfg->nworkers)) != 0 ||
         (rc = index_init(&s->ix, nb, nseg)) != 0 ||
-        (rc = evict_init(&s->ev, nseg / 10 ? nseg / 10 : 1, nb * 4)) != 0) {
+        (rc = evict_init(&s->ev, nseg / 10 ? nseg / 10 : 1, ghost)) != 0) {
         store_destroy(&s);
         return rc;
     }

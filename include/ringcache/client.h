@@ -37,8 +37,8 @@ enum rc_failover {
 
 enum rc_protocol {
     RC_PROTOCOL_TEXT = 0, /* memcached text protocol (every memcached and ringcached) */
-    RC_PROTOCOL_META = 1, /* meta commands (memcached >= 1.6, ringcached): reserved, creating a
-                             client with it gives RC_ERR_UNSUPPORTED for now */
+    RC_PROTOCOL_META = 1, /* meta commands mg/ms/md/ma/mn (memcached >= 1.6, ringcached);
+                             flush_all, stats and version stay text commands */
 };
 
 struct rc_client_options {

@@ -215,9 +215,7 @@ static int check_options(const struct rc_client_options *o)
         return RC_ERR_INVAL;
     if (o->failover != RC_FAILOVER_REHASH && o->failover != RC_FAILOVER_FAIL)
         return RC_ERR_INVAL;
-    if (o->protocol == RC_PROTOCOL_META)
-        return RC_ERR_UNSUPPORTED; /* not yet: the text protocol is what every node speaks */
-    if (o->protocol != RC_PROTOCOL_TEXT)
+    if (o->protocol != RC_PROTOCOL_TEXT && o->protocol != RC_PROTOCOL_META)
         return RC_ERR_INVAL;
     return RC_OK;
 }

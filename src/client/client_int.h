@@ -120,7 +120,25 @@ struct creply {
 /* Parses one reply at the front of p[0..n): RC_OK, RC_ERR_AGAIN (incomplete; r->total is the
  * size needed when known, else 0) or RC_ERR_PROTOCOL. */
 int wire_reply(const char *p, size_t n, struct creply *r);
-/* Requests are written with proto's writers (proto_put_*, src/proto/compose.c). */
+/* Requests in the client's protocol (request.c, over proto's writers). Each appends one whole
+ * request to b or returns the writer's error. */
+#define CREQ_KEYS_PER_GET 100 /* text get_multi: keys per get command */
+int creq_retrieve(const struct rc_client *c, struct buf *b, enum proto_cmd cmd, const char *key,
+                  size_t key_len, int64_t exptime);
+/* get_multi: the nth (0-based) key of a server's request, then the request's end. */
+int creq_multi_key(const struct rc_client *c, struct buf *b, size_t nth, const char *key,
+                   size_t key_len, bool with_cas);
+int creq_multi_end(const struct rc_client *c, struct buf *b);
+/* Keys answered by the first (and each following) terminator of a multi request of nkeys. */
+size_t creq_multi_batch(const struct rc_client *c, size_t nkeys);
+int creq_store(const struct rc_client *c, struct buf *b, enum proto_cmd cmd, const char *key,
+               size_t key_len, uint32_t flags, int64_t exptime, const void *value, size_t len,
+               uint64_t cas);
+int creq_delete(const struct rc_client *c, struct buf *b, const char *key, size_t key_len);
+int creq_arith(const struct rc_client *c, struct buf *b, enum proto_cmd cmd, const char *key,
+               size_t key_len, uint64_t delta);
+int creq_touch(const struct rc_client *c, struct buf *b, const char *key, size_t key_len,
+               int64_t exptime);
 /* "flush_all[ delay]\r\n" */
 int wire_flush_all(struct buf *b, int64_t delay);
 

@@ -6,9 +6,10 @@
  * the round needs no per-server arrays. Every server's whole request is written into its wbuf
  * before the round starts; the round then writes and reads all servers at once (round.c).
  * memcached answers a get with the hits in request order and no line for a miss, so a reply is
- * matched by walking the server's chain from its head: keys skipped are misses. A server's keys
- * are sent as get commands of at most MULTI_KEYS_PER_GET keys (short lines for any server), and
- * each command's END closes its keys.
+ * matched by walking the server's chain from its head: keys skipped are misses. In text a
+ * server's keys go as get commands of at most CREQ_KEYS_PER_GET keys (short lines for any
+ * server) and each command's END closes its keys; in meta each key is a quiet mg (misses send
+ * nothing) and one final mn's MN closes them all (request.c).
  *
  * Invariants: for each xfer, head is the first key not yet resolved, left the unresolved keys
  * of the get command being answered, nkeys the unresolved keys overall. Keys of a server whose
@@ -18,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MULTI_KEYS_PER_GET 100
-#define CHAIN_END          SIZE_MAX
-#define PENDING            RC_ERR_AGAIN /* a key's status until its server answers */
+#define CHAIN_END SIZE_MAX
+#define PENDING   RC_ERR_AGAIN /* a key's status until its server answers */
 
 struct multictx {
     const char *const *keys;
@@ -65,7 +65,7 @@ static bool end_command(struct rc_client *c, struct multictx *m, struct xfer *x,
 {
     while (x->left > 0)
         resolve(c, m, x, st);
-    x->left = x->nkeys < MULTI_KEYS_PER_GET ? x->nkeys : MULTI_KEYS_PER_GET;
+    x->left = creq_multi_batch(c, x->nkeys);
     return x->nkeys == 0;
 }
 
@@ -166,21 +166,14 @@ int rc_get_multi(struct rc_client *c, size_t n, const char *const *keys, const s
         if (route_one(c, &m, i, keys[i], key_lens[i], &s) != RC_OK)
             continue;
         struct xfer *x = xfer_for(c, s, &nx, i, parse_multi, &m);
-        struct buf *b = &s->conn.wbuf;
-        if (x->nkeys % MULTI_KEYS_PER_GET == 0 && x->nkeys > 0)
-            rc = proto_put_eol(b);
-        if (x->nkeys % MULTI_KEYS_PER_GET == 0 && rc == RC_OK)
-            rc = proto_put_retrieval(b, with_cas ? PROTO_CMD_GETS : PROTO_CMD_GET, 0);
-        if (rc == RC_OK)
-            rc = proto_put_key(b, keys[i], key_lens[i]);
+        rc = creq_multi_key(c, &s->conn.wbuf, x->nkeys, keys[i], key_lens[i], with_cas != 0);
         if (rc != RC_OK)
             break;
         x->nkeys++;
     }
     for (size_t k = 0; k < nx && rc == RC_OK; k++) {
-        rc = proto_put_eol(&c->xfers[k].srv->conn.wbuf);
-        c->xfers[k].left =
-            c->xfers[k].nkeys < MULTI_KEYS_PER_GET ? c->xfers[k].nkeys : MULTI_KEYS_PER_GET;
+        rc = creq_multi_end(c, &c->xfers[k].srv->conn.wbuf);
+        c->xfers[k].left = creq_multi_batch(c, c->xfers[k].nkeys);
     }
     if (rc != RC_OK) { /* a writer ran out of memory: nothing was sent */
         for (size_t k = 0; k < nx; k++)
@@ -226,8 +219,8 @@ int rc_set_multi(struct rc_client *c, size_t n, const struct rc_kv *items, int *
         if (route_one(c, &m, i, it->key, it->key_len, &s) != RC_OK)
             continue;
         struct xfer *x = xfer_for(c, s, &nx, i, parse_set_multi, &m);
-        rc = proto_put_store(&s->conn.wbuf, PROTO_CMD_SET, it->key, it->key_len, it->flags,
-                             it->exptime, it->value, it->len, 0, false);
+        rc = creq_store(c, &s->conn.wbuf, PROTO_CMD_SET, it->key, it->key_len, it->flags,
+                        it->exptime, it->value, it->len, 0);
         x->nkeys++;
     }
     if (rc != RC_OK) {

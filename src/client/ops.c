@@ -133,6 +133,8 @@ static int parse_get(struct rc_client *c, struct xfer *x)
             return RC_ERR_PROTOCOL;
         o->got = true;
         o->st = ops_deliver(o->v, &r);
+        if (c->opt.protocol == RC_PROTOCOL_META)
+            return RC_OK; /* mg answers VA or EN, nothing after */
     }
 }
 
@@ -148,6 +150,18 @@ static int parse_status(struct rc_client *c, struct xfer *x)
     return o->st == RC_ERR_PROTOCOL ? RC_ERR_PROTOCOL : RC_OK;
 }
 
+/* touch: TOUCHED (text) or HD (meta) on success, NOT_FOUND (text) or EN (meta) on a miss. */
+static int parse_touch(struct rc_client *c, struct xfer *x)
+{
+    struct opctx *o = x->ctx;
+    struct creply r;
+    int rc = ops_next_reply(x, &r);
+    if (rc != RC_OK)
+        return rc;
+    o->st = r.kind == CR_END ? RC_ERR_NOT_FOUND : ops_reply_status(&r);
+    return o->st == RC_ERR_PROTOCOL ? RC_ERR_PROTOCOL : RC_OK;
+}
+
 static int parse_arith(struct rc_client *c, struct xfer *x)
 {
     struct opctx *o = x->ctx;
@@ -157,6 +171,12 @@ static int parse_arith(struct rc_client *c, struct xfer *x)
         return rc;
     if (r.kind == CR_NUMBER) {
         o->number = r.number;
+        o->st = RC_OK;
+        return RC_OK;
+    }
+    if (r.kind == CR_VALUE) { /* meta: ma ... v answers VA with the number */
+        if (!proto_parse_u64(r.data, r.data_len, &o->number))
+            return RC_ERR_PROTOCOL;
         o->st = RC_OK;
         return RC_OK;
     }
@@ -203,11 +223,7 @@ static int retrieve(struct rc_client *c, enum proto_cmd cmd, const char *key, si
     if (rc != RC_OK)
         return rc;
     struct buf *b = &s->conn.wbuf;
-    rc = proto_put_retrieval(b, cmd, exptime);
-    if (rc == RC_OK)
-        rc = proto_put_key(b, key, key_len);
-    if (rc == RC_OK)
-        rc = proto_put_eol(b);
+    rc = creq_retrieve(c, b, cmd, key, key_len, exptime);
     struct opctx o = {.key = key, .key_len = key_len, .v = v};
     return run(c, s, rc, parse_get, &o);
 }
@@ -237,7 +253,7 @@ static int store(struct rc_client *c, enum proto_cmd cmd, const char *key, size_
     int rc = begin(c, key, key_len, &s);
     if (rc != RC_OK)
         return rc;
-    rc = proto_put_store(&s->conn.wbuf, cmd, key, key_len, flags, exptime, value, len, cas, false);
+    rc = creq_store(c, &s->conn.wbuf, cmd, key, key_len, flags, exptime, value, len, cas);
     struct opctx o = {0};
     return run(c, s, rc, parse_status, &o);
 }
@@ -283,7 +299,7 @@ int rc_delete(struct rc_client *c, const char *key, size_t key_len)
     if (rc != RC_OK)
         return rc;
     struct opctx o = {0};
-    return run(c, s, proto_put_delete(&s->conn.wbuf, key, key_len, false), parse_status, &o);
+    return run(c, s, creq_delete(c, &s->conn.wbuf, key, key_len), parse_status, &o);
 }
 
 static int arith(struct rc_client *c, enum proto_cmd cmd, const char *key, size_t key_len,
@@ -294,8 +310,7 @@ static int arith(struct rc_client *c, enum proto_cmd cmd, const char *key, size_
     if (rc != RC_OK)
         return rc;
     struct opctx o = {0};
-    rc =
-        run(c, s, proto_put_arith(&s->conn.wbuf, cmd, key, key_len, delta, false), parse_arith, &o);
+    rc = run(c, s, creq_arith(c, &s->conn.wbuf, cmd, key, key_len, delta), parse_arith, &o);
     if (rc == RC_OK && value)
         *value = o.number;
     return rc;
@@ -318,8 +333,7 @@ int rc_touch(struct rc_client *c, const char *key, size_t key_len, int64_t expti
     if (rc != RC_OK)
         return rc;
     struct opctx o = {0};
-    return run(c, s, proto_put_touch(&s->conn.wbuf, key, key_len, exptime, false), parse_status,
-               &o);
+    return run(c, s, creq_touch(c, &s->conn.wbuf, key, key_len, exptime), parse_touch, &o);
 }
 
 static int parse_stats(struct rc_client *c, struct xfer *x)

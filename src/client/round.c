@@ -188,7 +188,35 @@ static const enum creply_kind kind_of[] = {
     [PROTO_RSP_SERVER_ERROR] = CR_SERVER_ERROR,
     [PROTO_RSP_STAT] = CR_STAT,
     [PROTO_RSP_VERSION] = CR_VERSION,
+    [PROTO_RSP_HD] = CR_OK,
+    [PROTO_RSP_VA] = CR_VALUE,
+    [PROTO_RSP_EN] = CR_END,
+    [PROTO_RSP_NF] = CR_NOT_FOUND,
+    [PROTO_RSP_NS] = CR_NOT_STORED,
+    [PROTO_RSP_EX] = CR_EXISTS,
+    [PROTO_RSP_MN] = CR_END,
 };
+
+/* VA's return flags: k<key>, f<flags>, c<cas> (as the client's mg asked for them). */
+static int meta_fields(const char *p, const struct proto_rsp *rsp, struct creply *r)
+{
+    if (proto_rsp_has_mflag(rsp, 'k')) {
+        struct proto_span k = rsp->mtok[proto_mflag_bit('k')];
+        r->key = p + k.off;
+        r->key_len = k.len;
+    }
+    if (proto_rsp_has_mflag(rsp, 'f')) {
+        struct proto_span f = rsp->mtok[proto_mflag_bit('f')];
+        if (!proto_parse_u32(p + f.off, f.len, &r->flags))
+            return RC_ERR_PROTOCOL;
+    }
+    if (proto_rsp_has_mflag(rsp, 'c')) {
+        struct proto_span cs = rsp->mtok[proto_mflag_bit('c')];
+        if (!proto_parse_u64(p + cs.off, cs.len, &r->cas))
+            return RC_ERR_PROTOCOL;
+    }
+    return RC_OK;
+}
 
 int wire_reply(const char *p, size_t n, struct creply *r)
 {
@@ -200,14 +228,14 @@ int wire_reply(const char *p, size_t n, struct creply *r)
         return RC_ERR_AGAIN;
     if (rc != PROTO_OK)
         return RC_ERR_PROTOCOL;
-    /* Text replies only: anything else (meta, binary, RESET) is out of step for this client. */
+    /* Text and meta replies; anything else (binary, RESET, ME) is out of step for this client. */
     if ((size_t)rsp.type >= sizeof(kind_of) / sizeof(kind_of[0]) ||
-        (kind_of[rsp.type] == CR_VALUE && rsp.type != PROTO_RSP_VALUE))
+        (kind_of[rsp.type] == CR_VALUE && rsp.type != PROTO_RSP_VALUE && rsp.type != PROTO_RSP_VA))
         return RC_ERR_PROTOCOL;
     r->kind = kind_of[rsp.type];
     r->key = p + rsp.key.off;
     r->key_len = rsp.key.len;
-    if (rsp.type == PROTO_RSP_VALUE) {
+    if (rsp.type == PROTO_RSP_VALUE || rsp.type == PROTO_RSP_VA) {
         r->data = p + rsp.value.off;
         r->data_len = rsp.value.len;
     } else {
@@ -216,6 +244,8 @@ int wire_reply(const char *p, size_t n, struct creply *r)
     }
     r->flags = rsp.flags;
     r->cas = rsp.has_cas ? rsp.cas : 0;
+    if (rsp.type == PROTO_RSP_VA && meta_fields(p, &rsp, r) != RC_OK)
+        return RC_ERR_PROTOCOL;
     r->number = rsp.number;
     return RC_OK;
 }

@@ -8,7 +8,7 @@
 
 #include "node.h"
 
-#define NATIVE_BITS             17u
+#define NATIVE_BITS             18u
 #define NATIVE_SLOTS            (1u << NATIVE_BITS)
 #define NATIVE_MAX_NODES        65535u /* owners are 16-bit */
 #define NATIVE_MAX_TOTAL_WEIGHT 65535u /* build cost is NATIVE_SLOTS * total weight */

@@ -2,6 +2,7 @@
  * ringcached when it was built (or $RINGCACHED names it). Nodes are child processes on ephemeral
  * 127.0.0.1 ports, stopped by PID at the end (test_client_nodes.h). */
 #include <fcntl.h>
+#include <sys/un.h>
 #include <stdlib.h>
 
 #include "ringcache/client.h"
@@ -60,6 +61,73 @@ static void test_server_list(void)
     o.mode = "no-such-mode";
     CHECK(rc_client_create(&c, "127.0.0.1:1", &o) != RC_OK);
     CHECK(c == NULL);
+}
+
+/* twemproxy-style names are the servers' identity on the ring: renaming moves keys. */
+static void test_names_place_keys(void)
+{
+    struct rc_client_options o;
+    rc_client_options_init(&o);
+    o.mode = "twemproxy/ketama-md5";
+    struct rc_client *a = NULL, *b = NULL;
+    CHECK_EQ(rc_client_create(&a, "127.0.0.1:1:1 alpha,127.0.0.1:2:1 beta", &o), RC_OK);
+    CHECK_EQ(rc_client_create(&b, "127.0.0.1:1:1 beta,127.0.0.1:2:1 alpha", &o), RC_OK);
+    int same = 0;
+    for (int i = 0; a && b && i < 200; i++) {
+        char k[16];
+        int n = snprintf(k, sizeof(k), "name:%d", i);
+        size_t oa = 0, ob = 0;
+        CHECK_EQ(rc_server_for_key(a, k, (size_t)n, &oa, NULL), RC_OK);
+        CHECK_EQ(rc_server_for_key(b, k, (size_t)n, &ob, NULL), RC_OK);
+        same += oa == ob;
+    }
+    CHECK_EQ(same, 0); /* every key follows its name, not its address */
+    rc_client_destroy(&a);
+    rc_client_destroy(&b);
+}
+
+/* A node on a unix socket (memcached -s PATH). */
+static void test_unix_socket(void)
+{
+    char path[64], list[80];
+    snprintf(path, sizeof(path), "/tmp/rcclient-test-%d.sock", (int)getpid());
+    snprintf(list, sizeof(list), "%s:1", path);
+    unlink(path);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl("/usr/bin/memcached", "memcached", "-s", path, "-U", "0", "-u", "root", (char *)NULL);
+        _exit(127);
+    }
+    CHECK(pid > 0);
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    memcpy(un.sun_path, path, strlen(path) + 1);
+    int64_t deadline = clock_mono_ns() + 5000000000LL;
+    int up = 0;
+    while (!up && clock_mono_ns() < deadline) { /* until memcached listens */
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        up = fd >= 0 && connect(fd, (struct sockaddr *)&un, sizeof(un)) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (!up)
+            poll(NULL, 0, 5);
+    }
+    CHECK(up);
+    struct rc_client *c = make_client(list);
+    CHECK_STR(rc_server_name(c, 0), path);
+    CHECK_EQ(rc_set(c, "unix:k", 6, "via-unix", 8, 0, 0), RC_OK);
+    char buf[16];
+    struct rc_value v = {.data = buf, .cap = sizeof(buf)};
+    CHECK_EQ(rc_get(c, "unix:k", 6, &v), RC_OK);
+    CHECK_MEM_LEN(v.data, v.len, "via-unix");
+    rc_client_destroy(&c);
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    unlink(path);
 }
 
 static void test_storage_ops(void)
@@ -379,6 +447,8 @@ int main(int argc, char **argv)
     (void)argc;
     signal(SIGPIPE, SIG_IGN);
     TEST_RUN(test_server_list);
+    TEST_RUN(test_names_place_keys);
+    TEST_RUN(test_unix_socket);
     run_suite("/usr/bin/memcached");
     const char *rcd = tnode_ringcached(argv[0]);
     if (rcd)

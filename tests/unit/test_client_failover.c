@@ -213,6 +213,44 @@ out:
         close(sfd);
 }
 
+/* A node whose accept queue is full: the connect timeout holds and the node is ejected. */
+static void test_connect_timeout(void)
+{
+    int fport = 0, fill[3] = {-1, -1, -1};
+    int lfd = tnode_full(&fport, fill);
+    CHECK(lfd >= 0);
+    char list[256];
+    int ports[NNODES] = {nodes[0].port, fport, nodes[2].port};
+    list_of(list, sizeof(list), ports, NNODES);
+    struct rc_client_options o;
+    rc_client_options_init(&o);
+    o.connect_timeout_ms = 200;
+    o.io_timeout_ms = 2000;
+    o.retry_timeout_ms = 60000;
+    struct rc_client *c = NULL;
+    CHECK_EQ(rc_client_create(&c, list, &o), RC_OK);
+    if (c == NULL || lfd < 0)
+        goto out;
+    pick_keys(c);
+    const char *vk = keys[VICTIM][2];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int64_t t0 = clock_mono_ns();
+        CHECK_EQ(set_str(c, vk, "v"), RC_ERR_TIMEOUT);
+        int64_t ms = (clock_mono_ns() - t0) / 1000000;
+        CHECK(ms >= 190 && ms < 800); /* the connect timeout, not the I/O one */
+    }
+    CHECK_EQ(rc_server_ejected(c, VICTIM), 1);
+    CHECK_EQ(set_str(c, vk, "v"), RC_OK);
+    check_live_keys(c, "full");
+out:
+    rc_client_destroy(&c);
+    for (int i = 0; i < 3; i++)
+        if (fill[i] >= 0)
+            close(fill[i]);
+    if (lfd >= 0)
+        close(lfd);
+}
+
 /* Two silent nodes: a multi-get waits for them in parallel (about one timeout, not two) and
  * still returns the live node's hits. */
 static void test_multiget_parallel(void)
@@ -268,6 +306,7 @@ static void run_suite(const char *bin)
     TEST_RUN(test_kill_rehash);
     TEST_RUN(test_kill_fail_policy);
     TEST_RUN(test_silent_node);
+    TEST_RUN(test_connect_timeout);
     TEST_RUN(test_multiget_parallel);
 out:
     for (int i = 0; i < NNODES; i++)

@@ -136,6 +136,25 @@ static inline int tnode_silent(int *port)
     return fd;
 }
 
+/* A listener whose accept queue is full (backlog 0, filled by connections made here and never
+ * accepted): the kernel drops further SYNs, so a connect to it times out. fill[3] receives the
+ * filling sockets; close them and the listener (the return value) afterwards. */
+static inline int tnode_full(int *port, int fill[3])
+{
+    int fd = tnode_silent(port);
+    if (fd < 0 || listen(fd, 0) != 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)*port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    for (int i = 0; i < 3; i++) {
+        fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (fill[i] >= 0)
+            (void)connect(fill[i], (struct sockaddr *)&a, sizeof(a));
+    }
+    return fd;
+}
+
 /* The ringcached binary to test, or NULL: $RINGCACHED, else <builddir>/src/server/ringcached
  * found relative to the test binary (<builddir>/src/client/test_x). */
 static inline const char *tnode_ringcached(const char *argv0)

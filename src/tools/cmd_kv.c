@@ -1,8 +1,10 @@
 /* cmd_kv: the key/value subcommands of the ringcache CLI (get set add replace delete incr decr
  * touch stats flush where), built only on the public client API (ringcache/client.h).
  *
- * Command line: ringcache [-s LIST] [--mode MODE] [--timeout MS] COMMAND ARGS [-t TTL] [-f FLAGS]
- * Options may come before or after the command word. Servers come from -s, else
+ * Command line: ringcache [-s LIST] [--mode MODE] COMMAND ARGS [-t TTL] [-f FLAGS]
+ *                [--timeout MS] [--protocol text|meta] [--failover rehash|fail]
+ * -s and --mode may come before or after the command word, the others after it (the
+ * dispatcher in ringcache.c only knows -s and --mode). Servers come from -s, else
  * $RINGCACHE_SERVERS, else 127.0.0.1:11211. A VALUE of "-" is read from standard input.
  * Exit status: 0 success or hit, 1 miss (or not stored), 2 error (message on stderr).
  * Ownership: everything is freed before returning; the client is destroyed on every path. */
@@ -63,6 +65,16 @@ static int parse_args(int argc, char **argv, struct kv_args *a)
             if (parse_num(argv[++i], 1, 3600000, &v))
                 return -1;
             a->opt.connect_timeout_ms = a->opt.io_timeout_ms = (int)v;
+        } else if (!strcmp(s, "--protocol") && has_val) {
+            const char *p = argv[++i];
+            if (strcmp(p, "text") && strcmp(p, "meta"))
+                return fprintf(stderr, "ringcache: --protocol text|meta\n"), -1;
+            a->opt.protocol = strcmp(p, "meta") ? RC_PROTOCOL_TEXT : RC_PROTOCOL_META;
+        } else if (!strcmp(s, "--failover") && has_val) {
+            const char *p = argv[++i];
+            if (strcmp(p, "rehash") && strcmp(p, "fail"))
+                return fprintf(stderr, "ringcache: --failover rehash|fail\n"), -1;
+            a->opt.failover = strcmp(p, "fail") ? RC_FAILOVER_REHASH : RC_FAILOVER_FAIL;
         } else if (!strcmp(s, "-t") && has_val) {
             if (parse_num(argv[++i], INT32_MIN, INT32_MAX, &a->ttl))
                 return -1;

@@ -177,18 +177,9 @@ static void read_extras(const unsigned char *x, uint32_t elen, struct proto_req 
     }
 }
 
-static void req_clear(struct proto_req *req)
-{
-    memset(req, 0, offsetof(struct proto_req, tok));
-    req->ntok = 0;
-    req->mflags = 0;
-    req->bin_status = 0;
-    req->with_key = false;
-}
-
 int proto_parse_binary(const char *buf, size_t len, struct proto_req *req)
 {
-    req_clear(req);
+    proto_req_reset(req);
     req->kind = PROTO_BINARY;
     const unsigned char *h = (const unsigned char *)buf;
     if (len < PROTO_BIN_HDR_LEN)

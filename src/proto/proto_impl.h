@@ -33,6 +33,9 @@ static inline int proto_fail(struct proto_req *req, const char *err, uint32_t to
     return PROTO_ERROR;
 }
 
+/* Zeroes every scalar field of req (not the tok/mtok arrays). */
+void proto_req_reset(struct proto_req *req);
+
 /* Splits line->buf[start, start+len) into words at ' ' bytes (memcached splits on spaces only). */
 void proto_tokenize(struct proto_line *line);
 

@@ -171,18 +171,19 @@ static int line_too_long(struct proto_req *req, size_t limit)
     return proto_fail(req, "CLIENT_ERROR line too long", (uint32_t)limit + 1);
 }
 
-static void req_reset(struct proto_req *req)
+void proto_req_reset(struct proto_req *req)
 {
     memset(req, 0, offsetof(struct proto_req, tok));
     req->mflags = 0;
     req->opcode = 0;
     req->opaque = 0;
     req->with_key = false;
+    req->bin_status = 0;
 }
 
 int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
 {
-    req_reset(req);
+    proto_req_reset(req);
     req->kind = PROTO_TEXT;
     size_t scan = len < PROTO_GET_LINE_MAX + 1 ? len : PROTO_GET_LINE_MAX + 1;
     const char *nl = memchr(buf, '\n', scan);

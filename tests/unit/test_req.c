@@ -101,8 +101,27 @@ static void test_keys_next(void)
     CHECK_MEM_LEN(in + r.key.off, r.key.len, "a");
 }
 
+/* Regression (found by fuzz_proto): a struct proto_req reused after a binary error kept its
+ * bin_status in the next text parse, so results depended on what was parsed before. */
+static void test_reused_req_is_reset(void)
+{
+    struct proto_req r;
+    memset(&r, 0xa5, sizeof(r));
+    static const char bad[24] = {(char)0x80, 0x00}; /* GET without a key: Invalid arguments */
+    CHECK_EQ(proto_parse(bad, sizeof(bad), &r), PROTO_ERROR);
+    CHECK(r.bin_status != 0);
+    CHECK_EQ(proto_parse("get k\r\n", 7, &r), PROTO_OK);
+    CHECK_EQ(r.bin_status, 0);
+    CHECK_EQ(r.opcode, 0);
+    CHECK(!r.with_key && !r.close && !r.noreply && r.mflags == 0);
+    memset(&r, 0xa5, sizeof(r));
+    CHECK_EQ(proto_parse("mn\r\n", 4, &r), PROTO_OK);
+    CHECK(r.bin_status == 0 && r.mflags == 0 && r.opaque == 0 && r.cas == 0);
+}
+
 int main(void)
 {
+    TEST_RUN(test_reused_req_is_reset);
     TEST_RUN(test_cmd_table);
     TEST_RUN(test_numbers);
     TEST_RUN(test_line_finder);

@@ -126,6 +126,19 @@ static int route_one(struct rc_client *c, struct multictx *m, size_t i, const ch
     return rc;
 }
 
+/* A writer failed (out of memory) before anything was sent: drop every request, and give the
+ * keys still pending that status. */
+static int abandon_multi(struct rc_client *c, struct multictx *m, size_t n, size_t nx, int rc)
+{
+    rc = rc == RC_ERR_FULL ? RC_ERR_TOO_LARGE : rc;
+    for (size_t k = 0; k < nx; k++)
+        buf_reset(&c->xfers[k].srv->conn.wbuf);
+    for (size_t i = 0; m->st && i < n; i++)
+        if (m->st[i] == PENDING)
+            m->st[i] = rc;
+    return rc;
+}
+
 static int begin_multi(struct rc_client *c, size_t n)
 {
     int rc = chain_reserve(c, n);
@@ -175,11 +188,8 @@ int rc_get_multi(struct rc_client *c, size_t n, const char *const *keys, const s
         rc = creq_multi_end(c, &c->xfers[k].srv->conn.wbuf);
         c->xfers[k].left = creq_multi_batch(c, c->xfers[k].nkeys);
     }
-    if (rc != RC_OK) { /* a writer ran out of memory: nothing was sent */
-        for (size_t k = 0; k < nx; k++)
-            buf_reset(&c->xfers[k].srv->conn.wbuf);
-        return rc;
-    }
+    if (rc != RC_OK)
+        return abandon_multi(c, &m, n, nx, rc);
     return finish_multi(c, &m, nx);
 }
 
@@ -223,11 +233,8 @@ int rc_set_multi(struct rc_client *c, size_t n, const struct rc_kv *items, int *
                         it->exptime, it->value, it->len, 0);
         x->nkeys++;
     }
-    if (rc != RC_OK) {
-        for (size_t k = 0; k < nx; k++)
-            buf_reset(&c->xfers[k].srv->conn.wbuf);
-        return rc == RC_ERR_FULL ? RC_ERR_TOO_LARGE : rc;
-    }
+    if (rc != RC_OK)
+        return abandon_multi(c, &m, n, nx, rc);
     return finish_multi(c, &m, nx);
 }
 

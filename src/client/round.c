@@ -64,6 +64,10 @@ static void service(struct rc_client *c, struct xfer *x, short revents)
             return;
         }
     }
+    if (revents & POLLNVAL) {
+        finish(c, x, RC_ERR_IO);
+        return;
+    }
     if (revents & (POLLIN | POLLHUP | POLLERR)) {
         int rc = cconn_read_some(cn);
         if (rc == RC_OK)

@@ -262,24 +262,31 @@ static void test_placement_and_flush(void)
     }
     for (int i = 0; i < NNODES; i++) {
         CHECK(per_node[i] > 30);
+        /* curr_items also counts flushed items not yet reclaimed: only a lower bound. */
         long items = -1;
         CHECK_EQ(rc_stats(c, (size_t)i, NULL, count_items, &items), RC_OK);
-        CHECK_EQ(items, per_node[i]);
+        CHECK(items >= per_node[i]);
         char ver[64];
         CHECK_EQ(rc_version(c, (size_t)i, ver, sizeof(ver)), RC_OK);
         CHECK(strlen(ver) > 0);
     }
-    /* The owner really holds the key: ask that node alone. */
-    for (int i = 0; i < 30; i++) {
+    /* The owner, and only the owner, holds each key: ask every node alone. */
+    struct rc_client *one[NNODES];
+    for (int i = 0; i < NNODES; i++)
+        one[i] = node_client(i);
+    for (int i = 0; i < 300; i++) {
         int n = snprintf(key, sizeof(key), "place:%d", i);
         size_t owner = 0;
         rc_server_for_key(c, key, (size_t)n, &owner, NULL);
-        struct rc_client *one = node_client((int)owner);
-        struct rc_value v = {0};
-        CHECK_EQ(rc_get(one, key, (size_t)n, &v), RC_OK);
-        free(v.data);
-        rc_client_destroy(&one);
+        for (int k = 0; k < NNODES; k++) {
+            char buf[32];
+            struct rc_value v = {.data = buf, .cap = sizeof(buf)};
+            CHECK_EQ(rc_get(one[k], key, (size_t)n, &v),
+                     k == (int)owner ? RC_OK : RC_ERR_NOT_FOUND);
+        }
     }
+    for (int i = 0; i < NNODES; i++)
+        rc_client_destroy(&one[i]);
     int nstats = 0;
     CHECK_EQ(rc_stats(c, 0, "settings", note_stat, &nstats), RC_OK);
     CHECK(nstats > 5);

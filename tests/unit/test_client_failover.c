@@ -258,7 +258,7 @@ static void test_multiget_parallel(void)
     int p1 = 0, p2 = 0;
     int f1 = tnode_silent(&p1), f2 = tnode_silent(&p2);
     int ports[NNODES] = {p1, nodes[2].port, p2};
-    struct rc_client *c = client_for(ports, RC_FAILOVER_REHASH, 400, 60000);
+    struct rc_client *c = client_for(ports, RC_FAILOVER_REHASH, 600, 60000);
     if (c == NULL || f1 < 0 || f2 < 0)
         goto out;
     pick_keys(c);
@@ -277,7 +277,7 @@ static void test_multiget_parallel(void)
     int64_t t0 = clock_mono_ns();
     CHECK_EQ(rc_get_multi(c, 12, ks, ls, vs, st, 0), RC_ERR_TIMEOUT);
     int64_t ms = (clock_mono_ns() - t0) / 1000000;
-    CHECK(ms >= 390 && ms < 700); /* one timeout, the two silent servers in parallel */
+    CHECK(ms >= 590 && ms < 1100); /* one timeout: the silent servers in parallel (not 1200) */
     for (int n = 0; n < NNODES; n++)
         for (int i = 0; i < 4; i++) {
             int k = n * 4 + i;

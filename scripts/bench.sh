@@ -6,7 +6,8 @@
 # short slices (A B, B A, ...), so both see the same machine. Every workload is repeated and the
 # median of the repetitions is reported: ops/s, p99 latency and the server's CPU time per operation
 # (utime + stime from /proc/PID/stat over the measured slices), with ringcached/memcached ratios.
-# Then the in-process benchmarks (bench_store, bench_proto, bench_ring), if built, run as they are.
+# Then the in-process benchmarks (bench_store, bench_proto, bench_ring), if built, run as their
+# owners wrote them (with --short in short mode).
 # Results go to bench/results/<UTC time>-<commit>.csv (short mode: bench/results/short.csv.tmp).
 # Benchmarks measure and never fail on figures: the exit status is 0 unless nothing could run.
 #
@@ -116,10 +117,10 @@ SERVER_PIDS=$(IFS=,; echo "${SPIDS[*]}")
 
 # ---- workloads: name and ringcache bench options ----
 WORKLOADS=(
-    "get90_v100|-r 9:1 -v 100 -c 4 -d 1"
+    "get90_v100|-r 9:1 -v 100 -c 8 -d 1"
     "get90_v100_depth16|-r 9:1 -v 100 -c 4 -d 16"
-    "mget16_v100|-r 1:0 -v 100 -m 16 -c 4 -d 1"
-    "set90_v1k|-r 1:9 -v 1k -c 4 -d 1"
+    "mget16_v100|-r 1:0 -v 100 -m 16 -c 8 -d 1"
+    "set90_v1k|-r 1:9 -v 1k -c 8 -d 1"
 )
 
 COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -189,9 +190,10 @@ done
 rm -f "$RAW"
 echo "results: $CSV (medians of $REPS; the machine is shared, so expect a few % of noise)"
 
-# ---- in-process benchmarks, as their owners wrote them (RC_BENCH_SHORT=1 in short mode) ----
+# ---- in-process benchmarks, as their owners wrote them (with --short in short mode) ----
 LIMIT=120
-[ $SHORT = 1 ] && LIMIT=30
+SHORT_ARG=()
+[ $SHORT = 1 ] && LIMIT=30 SHORT_ARG=(--short)
 for b in bench_store bench_proto bench_ring; do
     bin=$(find "$BUILD" -type f -name "$b" -perm -u+x 2>/dev/null | head -1)
     if [ -z "$bin" ]; then
@@ -199,7 +201,7 @@ for b in bench_store bench_proto bench_ring; do
         continue
     fi
     echo "=== $b"
-    RC_BENCH_SHORT=$SHORT timeout "$LIMIT" "${PIN_LOAD[@]}" "$bin" 2>&1 | tail -40 ||
+    timeout "$LIMIT" "${PIN_LOAD[@]}" "$bin" "${SHORT_ARG[@]}" 2>&1 | tail -40 ||
         echo "$b: exited with status $?"
 done
 if [ $SHORT = 1 ] && [ "${RC_BENCH_KEEP_CSV:-0}" != 1 ]; then

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench_conn.h"
@@ -384,6 +385,26 @@ static void print_results(const struct opts *o, const struct bench_run *r)
     }
 }
 
+/* The generator's own CPU use (whole process, preload included), so a reader can tell whether
+ * the client rather than the server was the limit. */
+static void print_self_cpu(const struct bench_run *r)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return;
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    uint64_t ops = 0;
+    int64_t active = 0;
+    for (unsigned i = 0; i < bench_run_ntargets(r); i++) {
+        ops += bench_run_target(r, i)->stats.ops;
+        active += bench_run_target(r, i)->active_ns;
+    }
+    if (ops && active > 0)
+        printf("load generator: %.0f ns CPU per request, %.0f %% of one core while measuring\n",
+               cpu * 1e9 / (double)ops, 100.0 * cpu / ((double)active / 1e9));
+}
+
 static int run(const struct opts *o, const struct bench_conn_cfg *ccfg)
 {
     static char names[BENCH_RUN_TARGETS_MAX][128];
@@ -430,6 +451,8 @@ static int run(const struct opts *o, const struct bench_conn_cfg *ccfg)
     if (rc != 0)
         fprintf(stderr, "ringcache bench: %s\n", bench_run_error(r));
     print_results(o, r);
+    if (!o->csv)
+        print_self_cpu(r);
     uint64_t corrupt = 0;
     for (unsigned i = 0; i < bench_run_ntargets(r); i++)
         corrupt += bench_run_target(r, i)->stats.corrupt;

@@ -240,11 +240,12 @@ def main():
     ap.add_argument("--requests", type=int, default=1000000)
     args = ap.parse_args()
     nreq = 200000 if args.quick else args.requests
-    universe = 500000
+    universe = 1000000
     servers = {}
     if args.only != "ringcached":
+        root = ["-u", "nobody"] if os.geteuid() == 0 else []
         servers["memcached"] = lambda port, m: ["/usr/bin/memcached", "-U", "0", "-l",
-                                                "127.0.0.1", "-p", str(port), "-m", str(m)]
+                                                "127.0.0.1", "-p", str(port), "-m", str(m)] + root
     rc = find_ringcached(args.ringcached)
     if args.only != "memcached":
         if rc:

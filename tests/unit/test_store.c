@@ -406,9 +406,8 @@ static bool mnum(const struct mitem *x, uint64_t *v)
             return false;
         n = n * 10 + (uint64_t)(x->val[i] - '0');
     }
-    for (size_t j = i; j < x->vlen; j++)
-        if (x->val[j] != ' ')
-            return false;
+    if (i < x->vlen && x->val[i] != ' ') /* digits, then the end or whitespace */
+        return false;
     *v = n;
     return i > 0;
 }

@@ -12,10 +12,11 @@
 
 /* One text/meta command line, already cut at "\n" (and a "\r" before it) and at a NUL byte. */
 struct proto_line {
-    const char *buf; /* first byte given to proto_parse: spans are offsets from here */
-    uint32_t start;  /* offset of the line's first byte (always 0 today) */
-    uint32_t len;    /* usable bytes of the line */
-    uint32_t nwords; /* words on the line, the command word included (all of them, uncapped) */
+    const char *buf;    /* first byte given to proto_parse: spans are offsets from here */
+    uint32_t start;     /* offset of the line's first byte (always 0 today) */
+    uint32_t len;       /* usable bytes of the line */
+    uint32_t max_words; /* tokenize stops after this many (at most PROTO_MC_MAX_WORDS + 1) */
+    uint32_t nwords;    /* words found, the command word included, at most max_words */
     struct proto_span word[PROTO_MC_MAX_WORDS + 1]; /* first words (command word at 0) */
 };
 

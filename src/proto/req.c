@@ -17,10 +17,11 @@
 
 static const struct cmd_info {
     const char *name;
+    uint32_t len;
     enum proto_kind kind;
     unsigned bits;
 } cmd_table[PROTO_CMD_COUNT] = {
-#define X(id, name, kind, bits) {name, kind, bits},
+#define X(id, name, kind, bits) {name, sizeof(name) - 1, kind, bits},
 #include "cmds.def"
 #undef X
 };
@@ -46,7 +47,7 @@ enum proto_cmd proto_cmd_lookup(const char *p, size_t n)
         return PROTO_CMD_COUNT;
     for (unsigned i = 0; i < PROTO_CMD_COUNT; i++) {
         const char *name = cmd_table[i].name;
-        if (name[0] == p[0] && strlen(name) == n && memcmp(name, p, n) == 0)
+        if (cmd_table[i].len == n && name[0] == p[0] && memcmp(name, p, n) == 0)
             return (enum proto_cmd)i;
     }
     return PROTO_CMD_COUNT;
@@ -133,14 +134,16 @@ void proto_tokenize(struct proto_line *line)
 {
     const char *b = line->buf;
     uint32_t i = line->start, end = line->start + line->len, n = 0;
-    while (i < end && n <= PROTO_MC_MAX_WORDS) {
+    uint32_t max =
+        line->max_words <= PROTO_MC_MAX_WORDS + 1 ? line->max_words : PROTO_MC_MAX_WORDS + 1;
+    while (i < end && n < max) {
         while (i < end && b[i] == ' ')
             i++;
         if (i == end)
             break;
         uint32_t s = i;
-        while (i < end && b[i] != ' ')
-            i++;
+        const char *sp = memchr(b + i, ' ', end - i);
+        i = sp ? (uint32_t)(sp - b) : end;
         line->word[n].off = s;
         line->word[n].len = i - s;
         n++;
@@ -204,7 +207,17 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
     const char *nul = memchr(buf, '\0', line.len);
     if (nul)
         line.len = (uint32_t)(nul - buf);
+    /* get lines may hold thousands of keys: three words (command, gat's exptime, first key)
+     * are all a multi-key command needs, the keys are walked later */
+    line.max_words = 3;
     proto_tokenize(&line);
+    if (line.nwords == 3) {
+        enum proto_cmd c = proto_cmd_lookup(buf + line.word[0].off, line.word[0].len);
+        if (c == PROTO_CMD_COUNT || !(cmd_table[c].bits & PROTO_F_MULTI)) {
+            line.max_words = PROTO_MC_MAX_WORDS + 1;
+            proto_tokenize(&line);
+        }
+    }
 
     uint32_t hdr_len = (uint32_t)el + 1;
     req->hdr_len = hdr_len;
@@ -238,11 +251,10 @@ bool proto_keys_next(const char *buf, const struct proto_req *req, uint32_t *pos
         i++;
     if (i >= n)
         return false;
-    uint32_t s = i;
-    while (i < n && p[i] != ' ')
-        i++;
-    key->off = req->keys.off + s;
-    key->len = i - s;
-    *pos = i;
+    const char *sp = memchr(p + i, ' ', n - i);
+    uint32_t e = sp ? (uint32_t)(sp - p) : n;
+    key->off = req->keys.off + i;
+    key->len = e - i;
+    *pos = e;
     return true;
 }

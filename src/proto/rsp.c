@@ -207,6 +207,7 @@ int proto_parse_rsp(const char *buf, size_t len, struct proto_rsp *r)
     line.len = (uint32_t)(nl - buf);
     if (line.len > 0 && buf[line.len - 1] == '\r')
         line.len--;
+    line.max_words = PROTO_MC_MAX_WORDS + 1;
     proto_tokenize(&line);
     r->hdr_len = (uint32_t)(nl - buf) + 1;
     r->total_len = r->hdr_len;

@@ -39,12 +39,13 @@ struct xfer {
     struct cserver *srv;
     int (*parse)(struct rc_client *c, struct xfer *x); /* RC_OK done, RC_ERR_AGAIN more, error */
     void *ctx;
-    size_t head;  /* multi ops: next key/item index of this server awaiting its reply */
-    size_t tail;  /* multi ops: last index appended to this server's chain */
-    size_t nkeys; /* multi ops: keys/items sent to this server */
-    size_t left;  /* get_multi: keys of the current get command not yet answered */
-    int status;   /* outcome of the exchange (transport errors only) */
-    int answer;   /* flush_all: the status the server answered */
+    size_t head;      /* multi ops: next key/item index of this server awaiting its reply */
+    size_t tail;      /* multi ops: last index appended to this server's chain */
+    size_t nkeys;     /* multi ops: keys/items sent to this server */
+    size_t left;      /* get_multi: keys of the current get command not yet answered */
+    int status;       /* outcome of the exchange (transport errors only) */
+    int64_t deadline; /* connect deadline while connecting, then the I/O deadline */
+    int answer;       /* flush_all: the status the server answered */
     bool done;
 };
 

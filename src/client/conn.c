@@ -2,7 +2,9 @@
  *
  * Design: sockets are always non-blocking; every wait is a poll() bounded by a deadline taken from
  * the process's monotonic clock, so no call ever blocks longer than the timeout it was given.
- * connect() is started non-blocking and completed by waiting for POLLOUT and reading SO_ERROR.
+ * connect() is started non-blocking (cconn_connect_start) and completed once the socket is
+ * writable by reading SO_ERROR (cconn_connect_finish); the caller's poll loop does the waiting,
+ * so a round connects to all its servers at once.
  * Writes use send(MSG_NOSIGNAL) so that a peer that went away yields EPIPE, never SIGPIPE.
  *
  * Invariants: fd == -1 exactly when closed; closing empties both buffers, so a reconnected
@@ -54,6 +56,7 @@ void cconn_close(struct cconn *cn)
     if (cn->fd >= 0)
         close(cn->fd);
     cn->fd = -1;
+    cn->connecting = false;
     buf_reset(&cn->rbuf);
     buf_reset(&cn->wbuf);
     buf_shrink(&cn->rbuf, CCONN_RBUF_INITIAL);
@@ -73,32 +76,10 @@ static int connect_status(int err)
     return err == ETIMEDOUT ? RC_ERR_TIMEOUT : RC_ERR_CONNECT;
 }
 
-/* Waits for a started connect() to finish; returns 0 or a status. */
-static int connect_wait(int fd, int64_t deadline_ns)
-{
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLOUT};
-        int n = poll(&p, 1, cconn_ms_left(deadline_ns));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return RC_ERR_IO;
-        if (n == 0)
-            return RC_ERR_TIMEOUT;
-        int err = 0;
-        socklen_t len = sizeof(err);
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-            return RC_ERR_CONNECT;
-        return err == 0 ? RC_OK : connect_status(err);
-    }
-}
-
-int cconn_open(struct cconn *cn, const struct sockaddr *sa, socklen_t salen, int timeout_ms,
-               int nodelay)
+int cconn_connect_start(struct cconn *cn, const struct sockaddr *sa, socklen_t salen, int nodelay)
 {
     if (cn->fd >= 0)
-        return RC_OK;
-    int64_t deadline = clock_mono_ns() + (int64_t)timeout_ms * 1000000;
+        return cn->connecting ? RC_ERR_AGAIN : RC_OK;
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return errno == ENOMEM || errno == ENOBUFS ? RC_ERR_NOMEM : RC_ERR_CONNECT;
@@ -106,19 +87,31 @@ int cconn_open(struct cconn *cn, const struct sockaddr *sa, socklen_t salen, int
         int one = 1;
         (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
-    int rc = RC_OK;
-    if (connect(fd, sa, salen) != 0) {
-        if (errno == EINPROGRESS || errno == EAGAIN || errno == EINTR)
-            rc = connect_wait(fd, deadline);
-        else
-            rc = connect_status(errno);
-    }
-    if (rc != RC_OK) {
-        close(fd);
-        return rc;
-    }
-    cn->fd = fd;
     buf_reset(&cn->rbuf);
+    cn->fd = fd;
+    cn->connecting = false;
+    if (connect(fd, sa, salen) == 0)
+        return RC_OK;
+    if (errno == EINPROGRESS || errno == EAGAIN || errno == EINTR) {
+        cn->connecting = true;
+        return RC_ERR_AGAIN;
+    }
+    int rc = connect_status(errno);
+    cconn_close(cn);
+    return rc;
+}
+
+int cconn_connect_finish(struct cconn *cn)
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(cn->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        err = ECONNREFUSED;
+    if (err != 0) {
+        cconn_close(cn);
+        return connect_status(err);
+    }
+    cn->connecting = false;
     return RC_OK;
 }
 
@@ -175,20 +168,5 @@ int cconn_read_some(struct cconn *cn)
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return RC_ERR_AGAIN;
         return io_status(errno);
-    }
-}
-
-int cconn_flush(struct cconn *cn, int64_t deadline_ns)
-{
-    for (;;) {
-        int rc = cconn_write_some(cn);
-        if (rc != RC_ERR_AGAIN)
-            return rc;
-        struct pollfd p = {.fd = cn->fd, .events = POLLOUT};
-        int n = poll(&p, 1, cconn_ms_left(deadline_ns));
-        if (n < 0 && errno != EINTR)
-            return RC_ERR_IO;
-        if (n == 0)
-            return RC_ERR_TIMEOUT;
     }
 }

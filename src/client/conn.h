@@ -4,6 +4,7 @@
 #define RC_CLIENT_CONN_H
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -11,6 +12,7 @@
 
 struct cconn {
     int fd;          /* -1 while closed */
+    bool connecting; /* connect() started, not yet confirmed */
     struct buf rbuf; /* bytes read from the server, not yet parsed */
     struct buf wbuf; /* request bytes not yet written */
 };
@@ -20,11 +22,14 @@ int cconn_init(struct cconn *cn, size_t max_rbuf);
 /* Closes and frees the buffers. Accepts a zeroed struct. */
 void cconn_deinit(struct cconn *cn);
 
-/* Opens a non-blocking socket to sa and waits up to timeout_ms for the connection. nodelay sets
- * TCP_NODELAY on TCP sockets. Returns 0, RC_ERR_CONNECT (refused, unreachable, ...),
- * RC_ERR_TIMEOUT or RC_ERR_NOMEM. A connection that is already open is left as is. */
-int cconn_open(struct cconn *cn, const struct sockaddr *sa, socklen_t salen, int timeout_ms,
-               int nodelay);
+/* Starts connecting a non-blocking socket to sa (nodelay sets TCP_NODELAY on TCP sockets).
+ * Returns 0 when connected at once (or already open), RC_ERR_AGAIN when the connection is under
+ * way (wait for POLLOUT, then cconn_connect_finish), RC_ERR_CONNECT (refused, unreachable, ...)
+ * or RC_ERR_NOMEM. */
+int cconn_connect_start(struct cconn *cn, const struct sockaddr *sa, socklen_t salen, int nodelay);
+/* Completes a connection under way once its socket is writable: 0, or RC_ERR_CONNECT /
+ * RC_ERR_TIMEOUT (the connection is then closed). */
+int cconn_connect_finish(struct cconn *cn);
 /* Closes the socket and empties both buffers (pending requests are dropped). */
 void cconn_close(struct cconn *cn);
 
@@ -38,7 +43,5 @@ int cconn_read_some(struct cconn *cn);
 
 /* Milliseconds left until deadline_ns (a clock_mono_ns value), at least 0. */
 int cconn_ms_left(int64_t deadline_ns);
-/* Writes all of wbuf, waiting with poll up to deadline_ns. 0, RC_ERR_TIMEOUT or an I/O error. */
-int cconn_flush(struct cconn *cn, int64_t deadline_ns);
 
 #endif

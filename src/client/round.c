@@ -2,12 +2,15 @@
  * written and their replies read, all servers at once, under one deadline.
  *
  * Design: the caller puts each server's request bytes in that server's wbuf and describes the
- * server's part with a struct xfer whose parse() consumes replies from rbuf. ops_round connects
- * the servers that need it and writes what each socket takes at once, then runs a single poll()
- * loop over every pending socket: writable sockets get more request bytes, readable ones are read
- * and parsed as soon as bytes arrive, so a multi-server round takes as long as its slowest server,
- * not the sum. Request and reply overlap (a long pipelined request is read back while it is still
- * being written), which keeps both sides' socket buffers from filling up.
+ * server's part with a struct xfer whose parse() consumes replies from rbuf. ops_round starts a
+ * non-blocking connect to every server that needs one (all at once, each bounded by
+ * connect_timeout) and writes what each connected socket takes at once; then a single poll()
+ * loop serves every pending socket: a connecting one is completed when writable, writable ones
+ * get more request bytes, readable ones are read and parsed as soon as bytes arrive. So a
+ * multi-server round takes as long as its slowest server, not the sum. A server's I/O deadline
+ * (io_timeout) starts when its connection is up. Request and reply overlap (a long pipelined
+ * request is read back while it is still being written), which keeps both sides' socket buffers
+ * from filling up.
  *
  * Outcomes: parse() returning RC_OK ends a server's part; RC_ERR_AGAIN asks for more bytes; any
  * other status is a broken stream. Transport failures (connect, timeout, closed, garbage) close
@@ -77,58 +80,97 @@ static void service(struct rc_client *c, struct xfer *x, short revents)
     }
 }
 
-static int start_all(struct rc_client *c, struct xfer *xs, size_t n)
+static int64_t after_ms(int64_t now, int ms)
 {
-    size_t pending = 0;
+    return now + (int64_t)ms * 1000000;
+}
+
+/* Connected: send what the socket takes now (most requests go out whole without a poll). */
+static void start_io(struct rc_client *c, struct xfer *x, int64_t now)
+{
+    x->deadline = after_ms(now, c->opt.io_timeout_ms);
+    int rc = cconn_write_some(&x->srv->conn);
+    if (rc != RC_OK && rc != RC_ERR_AGAIN)
+        finish(c, x, rc);
+}
+
+/* Starts every server: connects (all at once) or writes. */
+static void start_all(struct rc_client *c, struct xfer *xs, size_t n)
+{
+    int64_t now = clock_mono_ns();
     for (size_t i = 0; i < n; i++) {
         struct xfer *x = &xs[i];
         if (x->done)
             continue;
         struct cserver *s = x->srv;
-        int rc = cconn_open(&s->conn, (struct sockaddr *)&s->addr, s->addrlen,
-                            c->opt.connect_timeout_ms, c->opt.tcp_nodelay);
-        if (rc == RC_OK) /* write now: most requests go out whole without a poll */
-            rc = cconn_write_some(&s->conn);
-        if (rc != RC_OK && rc != RC_ERR_AGAIN) {
+        int rc = cconn_connect_start(&s->conn, (struct sockaddr *)&s->addr, s->addrlen,
+                                     c->opt.tcp_nodelay);
+        if (rc == RC_ERR_AGAIN)
+            x->deadline = after_ms(now, c->opt.connect_timeout_ms);
+        else if (rc == RC_OK)
+            start_io(c, x, now);
+        else
             finish(c, x, rc);
-            continue;
-        }
-        pending++;
     }
-    return (int)pending;
+}
+
+/* Fills pfds with the pending xfers; returns their count and the earliest deadline. */
+static size_t poll_set(struct rc_client *c, struct xfer *xs, size_t n, int64_t *deadline)
+{
+    size_t np = 0;
+    *deadline = INT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (xs[i].done)
+            continue;
+        struct cconn *cn = &xs[i].srv->conn;
+        short ev = cn->connecting ? POLLOUT : POLLIN;
+        if (!cn->connecting && buf_rlen(&cn->wbuf) > 0)
+            ev |= POLLOUT;
+        c->pfds[np] = (struct pollfd){.fd = cn->fd, .events = ev};
+        c->pfd_xfer[np++] = i;
+        if (xs[i].deadline < *deadline)
+            *deadline = xs[i].deadline;
+    }
+    return np;
+}
+
+static void expire(struct rc_client *c, struct xfer *xs, size_t n, int status)
+{
+    int64_t now = clock_mono_ns();
+    for (size_t i = 0; i < n; i++)
+        if (!xs[i].done && (status != RC_ERR_TIMEOUT || xs[i].deadline <= now))
+            finish(c, &xs[i], status);
 }
 
 int ops_round(struct rc_client *c, struct xfer *xs, size_t n)
 {
-    int64_t deadline = clock_mono_ns() + (int64_t)c->opt.io_timeout_ms * 1000000;
-    int pending = start_all(c, xs, n);
-    while (pending > 0) {
-        size_t np = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (xs[i].done)
-                continue;
-            struct cconn *cn = &xs[i].srv->conn;
-            c->pfds[np].fd = cn->fd;
-            c->pfds[np].events = (short)(POLLIN | (buf_rlen(&cn->wbuf) > 0 ? POLLOUT : 0));
-            c->pfds[np].revents = 0;
-            c->pfd_xfer[np++] = i;
-        }
+    start_all(c, xs, n);
+    for (;;) {
+        int64_t deadline;
+        size_t np = poll_set(c, xs, n, &deadline);
+        if (np == 0)
+            break;
         int ready = poll(c->pfds, np, cconn_ms_left(deadline));
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready <= 0) {
-            int st = ready == 0 ? RC_ERR_TIMEOUT : RC_ERR_IO;
-            for (size_t i = 0; i < n; i++)
-                if (!xs[i].done)
-                    finish(c, &xs[i], st);
+        if (ready < 0 && errno != EINTR) {
+            expire(c, xs, n, RC_ERR_IO);
             break;
         }
-        for (size_t k = 0; k < np; k++)
-            if (c->pfds[k].revents)
-                service(c, &xs[c->pfd_xfer[k]], c->pfds[k].revents);
-        pending = 0;
-        for (size_t i = 0; i < n; i++)
-            pending += !xs[i].done;
+        for (size_t k = 0; ready > 0 && k < np; k++) {
+            struct xfer *x = &xs[c->pfd_xfer[k]];
+            short rev = c->pfds[k].revents;
+            if (rev == 0 || x->done)
+                continue;
+            if (!x->srv->conn.connecting) {
+                service(c, x, rev);
+                continue;
+            }
+            int rc = cconn_connect_finish(&x->srv->conn);
+            if (rc == RC_OK)
+                start_io(c, x, clock_mono_ns());
+            else
+                finish(c, x, rc);
+        }
+        expire(c, xs, n, RC_ERR_TIMEOUT);
     }
     for (size_t i = 0; i < n; i++)
         if (xs[i].status != RC_OK)

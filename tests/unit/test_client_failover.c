@@ -251,6 +251,58 @@ out:
         close(lfd);
 }
 
+/* Two nodes whose connects hang: a multi-get connects to both at once (one connect timeout,
+ * not two) and still returns the live node's hits. */
+static void test_parallel_connects(void)
+{
+    int p1 = 0, p2 = 0, fill1[3] = {-1, -1, -1}, fill2[3] = {-1, -1, -1};
+    int l1 = tnode_full(&p1, fill1), l2 = tnode_full(&p2, fill2);
+    char list[256];
+    int ports[NNODES] = {p1, nodes[2].port, p2};
+    list_of(list, sizeof(list), ports, NNODES);
+    struct rc_client_options o;
+    rc_client_options_init(&o);
+    o.connect_timeout_ms = 400;
+    o.retry_timeout_ms = 60000;
+    struct rc_client *c = NULL;
+    CHECK_EQ(rc_client_create(&c, list, &o), RC_OK);
+    if (c == NULL || l1 < 0 || l2 < 0)
+        goto out;
+    pick_keys(c);
+    const char *ks[NNODES];
+    size_t ls[NNODES];
+    struct rc_value vs[NNODES];
+    int st[NNODES];
+    memset(vs, 0, sizeof(vs));
+    for (int n = 0; n < NNODES; n++) {
+        ks[n] = keys[n][3];
+        ls[n] = strlen(ks[n]);
+    }
+    CHECK_EQ(set_str(c, ks[1], "up"), RC_OK);
+    int64_t t0 = clock_mono_ns();
+    CHECK_EQ(rc_get_multi(c, NNODES, ks, ls, vs, st, 0), RC_ERR_TIMEOUT);
+    int64_t ms = (clock_mono_ns() - t0) / 1000000;
+    CHECK(ms >= 390 && ms < 750); /* one connect timeout, not two (800) */
+    CHECK_EQ(st[0], RC_ERR_TIMEOUT);
+    CHECK_EQ(st[1], RC_OK);
+    CHECK_EQ(st[2], RC_ERR_TIMEOUT);
+    CHECK_MEM_LEN(vs[1].data, vs[1].len, "up");
+    for (int n = 0; n < NNODES; n++)
+        free(vs[n].data);
+out:
+    rc_client_destroy(&c);
+    for (int i = 0; i < 3; i++) {
+        if (fill1[i] >= 0)
+            close(fill1[i]);
+        if (fill2[i] >= 0)
+            close(fill2[i]);
+    }
+    if (l1 >= 0)
+        close(l1);
+    if (l2 >= 0)
+        close(l2);
+}
+
 /* Two silent nodes: a multi-get waits for them in parallel (about one timeout, not two) and
  * still returns the live node's hits. */
 static void test_multiget_parallel(void)
@@ -307,6 +359,7 @@ static void run_suite(const char *bin)
     TEST_RUN(test_kill_fail_policy);
     TEST_RUN(test_silent_node);
     TEST_RUN(test_connect_timeout);
+    TEST_RUN(test_parallel_connects);
     TEST_RUN(test_multiget_parallel);
 out:
     for (int i = 0; i < NNODES; i++)

@@ -177,3 +177,22 @@ def test_exit_status_and_stdin(nodes):
     dead = "127.0.0.1:%d" % free_port()
     r = cli("get", "exit:k", servers=[dead], mode=mode)
     assert r.returncode == 2 and r.stderr
+
+
+def test_tutorial(nodes):
+    """examples/tutorial.c: misses fill the cache from the 'database', the second round hits."""
+    tutorial = os.path.join(os.path.dirname(os.path.dirname(cli_path())), "client", "tutorial")
+    if not os.access(tutorial, os.X_OK):
+        pytest.skip("tutorial not built")
+    flush(nodes)
+    r = subprocess.run([tutorial, ",".join(nodes)], capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert sum(" miss " in l for l in lines) == 6
+    assert sum(" hit " in l for l in lines) == 6
+    assert lines[-1] == "greeting: hello from ringcache"
+    # Every user landed on the node the CLI names for it.
+    for line in lines[:6]:
+        user, _, node = line.split()[:3]
+        where = cli("where", user, servers=nodes, mode="ketama").stdout.decode().split()
+        assert where[1] == node

@@ -150,7 +150,9 @@ const char *rc_server_name(const struct rc_client *c, size_t index);
 int rc_server_ejected(const struct rc_client *c, size_t index);
 /* Index of the server a key maps to on the full ring (*owner) and of the one a request would go
  * to now (*target; differs when the owner is ejected and the policy is rehash). Either may be
- * NULL. Returns RC_ERR_NO_SERVER when no server can take the key now (*owner is still set). */
+ * NULL. No I/O. Returns RC_ERR_INVAL for a bad key, RC_ERR_EJECTED (policy fail) or
+ * RC_ERR_NO_SERVER (rehash, every server ejected) when no server takes the key now; *owner is
+ * still set then. */
 int rc_server_for_key(struct rc_client *c, const char *key, size_t key_len, size_t *owner,
                       size_t *target);
 

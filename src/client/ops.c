@@ -395,8 +395,9 @@ int rc_stats(struct rc_client *c, size_t index, const char *group, rc_stat_fn fn
     int rc = begin_server(c, index, &s);
     if (rc != RC_OK)
         return rc;
-    if (group && (ops_check_key(group, strlen(group)) != RC_OK))
-        return RC_ERR_INVAL;
+    for (const char *g = group; g && *g; g++) /* words and spaces only: one request line */
+        if ((unsigned char)*g < ' ' || *g == 0x7f || g - group > 200)
+            return RC_ERR_INVAL;
     struct opctx o = {.stat_fn = fn, .stat_arg = arg};
     return run(c, s, proto_put_cmd(&s->conn.wbuf, PROTO_CMD_STATS, group), parse_stats, &o);
 }

@@ -291,6 +291,7 @@ static void test_placement_and_flush(void)
     CHECK_EQ(rc_stats(c, 0, "settings", note_stat, &nstats), RC_OK);
     CHECK(nstats > 5);
     CHECK_EQ(rc_stats(c, NNODES, NULL, note_stat, &nstats), RC_ERR_INVAL);
+    CHECK_EQ(rc_stats(c, 0, "items\r\nflush_all", note_stat, &nstats), RC_ERR_INVAL);
     CHECK_EQ(rc_flush_all(c, 0), RC_OK);
     /* memcached drops flushed items lazily (curr_items stays): every key must now miss. */
     for (int i = 0; i < 300; i++) {

@@ -132,9 +132,17 @@ static const char *check_flag(const char *b, char c, struct proto_span t, struct
     }
 }
 
+/* The flag letters memcached knows (any meta command accepts any of them), plus E and x. */
+static const bool known_flags[128] = {
+    ['b'] = 1, ['c'] = 1, ['f'] = 1, ['h'] = 1, ['k'] = 1, ['l'] = 1, ['O'] = 1,
+    ['P'] = 1, ['L'] = 1, ['q'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+    ['N'] = 1, ['R'] = 1, ['T'] = 1, ['F'] = 1, ['C'] = 1, ['M'] = 1, ['J'] = 1,
+    ['D'] = 1, ['I'] = 1, ['E'] = 1, ['x'] = 1,
+};
+
 static bool known_flag(char c)
 {
-    return c && strchr("bcfhklOPLqstuvNRTFCMJDIEx", c) != NULL;
+    return (unsigned char)c < 128 && known_flags[(unsigned char)c];
 }
 
 /* Parses the flag words from `first` on. Returns NULL or the error reply. */

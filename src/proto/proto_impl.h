@@ -37,7 +37,9 @@ static inline int proto_fail(struct proto_req *req, const char *err, uint32_t to
 /* Zeroes every scalar field of req (not the tok/mtok arrays). */
 void proto_req_reset(struct proto_req *req);
 
-/* Splits line->buf[start, start+len) into words at ' ' bytes (memcached splits on spaces only). */
+/* Splits line->buf[start, start+len) into words at ' ' bytes (memcached splits on spaces only),
+ * up to max_words. Set nwords to 0 first; a second call with a larger max_words goes on from the
+ * last word found. */
 void proto_tokenize(struct proto_line *line);
 
 /* Per-family parsers: buf/len as given to proto_parse; line is the tokenized first line and

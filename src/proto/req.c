@@ -133,7 +133,8 @@ bool proto_parse_i32(const char *p, size_t n, int32_t *out)
 void proto_tokenize(struct proto_line *line)
 {
     const char *b = line->buf;
-    uint32_t i = line->start, end = line->start + line->len, n = 0;
+    uint32_t n = line->nwords, end = line->start + line->len;
+    uint32_t i = n ? line->word[n - 1].off + line->word[n - 1].len : line->start; /* resume */
     uint32_t max =
         line->max_words <= PROTO_MC_MAX_WORDS + 1 ? line->max_words : PROTO_MC_MAX_WORDS + 1;
     while (i < end && n < max) {
@@ -207,6 +208,7 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
     const char *nul = memchr(buf, '\0', line.len);
     if (nul)
         line.len = (uint32_t)(nul - buf);
+    line.nwords = 0;
     /* get lines may hold thousands of keys: three words (command, gat's exptime, first key)
      * are all a multi-key command needs, the keys are walked later */
     line.max_words = 3;
@@ -215,7 +217,7 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
         enum proto_cmd c = proto_cmd_lookup(buf + line.word[0].off, line.word[0].len);
         if (c == PROTO_CMD_COUNT || !(cmd_table[c].bits & PROTO_F_MULTI)) {
             line.max_words = PROTO_MC_MAX_WORDS + 1;
-            proto_tokenize(&line);
+            proto_tokenize(&line); /* goes on after the third word */
         }
     }
 

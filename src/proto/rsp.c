@@ -208,6 +208,7 @@ int proto_parse_rsp(const char *buf, size_t len, struct proto_rsp *r)
     if (line.len > 0 && buf[line.len - 1] == '\r')
         line.len--;
     line.max_words = PROTO_MC_MAX_WORDS + 1;
+    line.nwords = 0;
     proto_tokenize(&line);
     r->hdr_len = (uint32_t)(nl - buf) + 1;
     r->total_len = r->hdr_len;

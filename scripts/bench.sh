@@ -132,7 +132,7 @@ if [ $SHORT = 1 ]; then
 else
     CSV=bench/results/$STAMP-$COMMIT.csv
 fi
-echo "commit,date,workload,server,rep,ops_per_s,keys_per_s,p50_us,p99_us,p999_us,cpu_ns_per_op,hit_pct,errors,corrupt" >"$CSV"
+echo "commit,date,workload,server,rep,ops_per_s,keys_per_s,p50_us,p99_us,p999_us,cpu_ns_per_op,hit_pct,errors,corrupt,args" >"$CSV"
 RAW=$(mktemp /tmp/rc-bench-raw.XXXXXX)
 
 log "bench: commit $COMMIT$DIRTY, servers ${NAMES[*]} (${PIN_SRV[*]:-unpinned}), $REPS x ${TIME}s per server per workload, slices ${SLICE} ms"
@@ -154,10 +154,11 @@ for w in "${WORKLOADS[@]}"; do
         fi
         # ringcache bench prints one CSV line per server, in the order given.
         echo "$out" | grep -E '^127\.0\.0\.1:' | awk -F, -v names="${NAMES[*]}" \
-            -v c="$COMMIT$DIRTY" -v d="$STAMP" -v w="$name" -v rep="$rep" '
+            -v c="$COMMIT$DIRTY" -v d="$STAMP" -v w="$name" -v rep="$rep" \
+            -v a="$args -k $KEYS -t $TIME --slice $SLICE" '
             BEGIN { split(names, n, " ") }
-            { i++; printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c, d, w, n[i], rep,
-                     $2, $3, $4, $5, $6, $11, $8, $9, $10 }' >>"$RAW"
+            { i++; printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c, d, w, n[i], rep,
+                     $2, $3, $4, $5, $6, $11, $8, $9, $10, a }' >>"$RAW"
     done
 done
 cat "$RAW" >>"$CSV"
@@ -166,6 +167,13 @@ cat "$RAW" >>"$CSV"
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { # WORKLOAD SERVER COLUMN -> median over reps
     awk -F, -v w="$1" -v s="$2" -v k="$3" '$3 == w && $4 == s { print $k }' "$RAW" | median
+}
+spread() { # WORKLOAD: lowest and highest per-repetition ops ratio ringcached/memcached
+    awk -F, -v w="$1" '$3 == w { v[$5, $4] = $6; r[$5] = 1 }
+        END { lo = ""; for (k in r) if (v[k, "memcached"] > 0 && v[k, "ringcached"] != "") {
+                  x = v[k, "ringcached"] / v[k, "memcached"]
+                  if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x }
+              if (lo == "") print "-"; else printf "%.2f-%.2f", lo, hi }' "$RAW"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
@@ -182,13 +190,15 @@ for w in "${WORKLOADS[@]}"; do
         want=1.0
         case $name in *depth16* | mget*) want=1.3 ;; esac
         printf '%-20s %-11s %11s %11s %9s %12s   (targets: ops >= %s, p99 <= 1.00, cpu <= 0.80)\n' \
-            "$name" "ratio" "$(ratio "$(col "$name" ringcached 6)" "$(col "$name" memcached 6)")x" "" \
+            "$name" "ratio" "$(ratio "$(col "$name" ringcached 6)" "$(col "$name" memcached 6)")x" \
+            "[$(spread "$name")]" \
             "$(ratio "$(col "$name" ringcached 9)" "$(col "$name" memcached 9)")x" \
             "$(ratio "$(col "$name" ringcached 11)" "$(col "$name" memcached 11)")x" "$want"
     fi
 done
 rm -f "$RAW"
-echo "results: $CSV (medians of $REPS; the machine is shared, so expect a few % of noise)"
+echo "results: $CSV (medians of $REPS repetitions; [lowest-highest] per-repetition ops ratio shows"
+echo "the noise of this shared machine)"
 
 # ---- in-process benchmarks, as their owners wrote them (with --short in short mode) ----
 LIMIT=120

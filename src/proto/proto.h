@@ -27,9 +27,20 @@
  * it may answer "SERVER_ERROR object too large for cache" and discard total_len bytes as they
  * arrive, without buffering them (memcached swallows such a block).
  *
- * Fields of struct proto_req are meaningful only as listed for each command; a successful parse
- * zeroes every scalar field first. tok[] holds ntok entries; mtok[i] only where mflags bit i is
- * set.
+ * Fields of struct proto_req: every parse zeroes every scalar field first; tok[] holds ntok
+ * entries; mtok[i] is valid only where mflags bit i is set. Per command:
+ *   storage (set add replace append prepend cas, ms, binary SET...): key, flags, exptime,
+ *       value_len, value (complete only with PROTO_OK), cas (cas; ms C; binary cas field)
+ *   get gets gat gats (and binary GET/GAT): keys (walk with proto_keys_next), key = first key,
+ *       exptime (gat); binary: keys == key, with_key for the K opcodes
+ *   incr decr (ma, binary): key, delta (ma: D, default 1), initial (binary, ma J), exptime
+ *       (binary, ma N/T tokens)
+ *   touch: key, exptime;  delete: key;  flush_all: exptime = delay;  verbosity: flags = level
+ *   version stats shutdown quit: tok[] = the arguments (stats group; binary STAT: key)
+ *   meta: key (still base64 when flag b is set: proto_base64_decode), mflags/mtok, noreply = q,
+ *       exptime = T, flags = F, cas = C
+ * Ownership: proto_req holds no pointers into the buffer, only offsets; err points to a static
+ * string. Nothing is allocated; the functions are thread-safe (no state).
  */
 #ifndef RC_PROTO_H
 #define RC_PROTO_H
@@ -63,7 +74,7 @@ unsigned proto_cmd_bits(enum proto_cmd cmd);
 
 #define PROTO_KEY_MAX      250  /* longest key, as memcached */
 #define PROTO_MAX_TOKENS   24   /* generic argument tokens kept for stats/verbosity/flush_all */
-#define PROTO_LINE_MAX     2048 /* a non-get line longer than this without "\n" is an error */
+#define PROTO_LINE_MAX     2048 /* a longer non-get line is closed (memcached: without "\n") */
 #define PROTO_GET_LINE_MAX (4u << 20) /* get/gets lines may be this long (thousands of keys) */
 
 struct proto_span {
@@ -90,8 +101,9 @@ struct proto_req {
     uint64_t initial;        /* binary incr/decr initial value */
     uint32_t value_len;      /* declared data length */
 
-    /* Generic argument tokens after the command word (stats args, verbosity level,
-     * flush_all delay, meta flags as raw tokens). */
+    /* Text and meta: the words after the command word, raw (stats args, verbosity level,
+     * flush_all delay, meta key and flags); at most PROTO_MAX_TOKENS, only the first two for
+     * multi-key lines (their keys are walked with proto_keys_next). */
     uint32_t ntok;
     struct proto_span tok[PROTO_MAX_TOKENS];
 

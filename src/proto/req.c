@@ -230,6 +230,8 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
     if (cmd == PROTO_CMD_COUNT || cmd_table[cmd].kind == PROTO_BINARY)
         return proto_fail(req, "ERROR", hdr_len);
     req->cmd = cmd;
+    req->ntok = line.nwords - 1 < PROTO_MAX_TOKENS ? line.nwords - 1 : PROTO_MAX_TOKENS;
+    memcpy(req->tok, line.word + 1, req->ntok * sizeof(req->tok[0]));
     if (cmd_table[cmd].kind == PROTO_META) {
         req->kind = PROTO_META;
         return meta_parse(buf, len, &line, hdr_len, req);

@@ -44,17 +44,6 @@ static bool last_is_noreply(const struct proto_line *l)
     return proto_span_is(l->buf, l->word[l->nwords - 1], "noreply");
 }
 
-/* Copies the argument words (after the command word) into req->tok. */
-static void copy_args(const struct proto_line *l, struct proto_req *req)
-{
-    uint32_t n = l->nwords > 0 ? l->nwords - 1 : 0;
-    if (n > PROTO_MAX_TOKENS)
-        n = PROTO_MAX_TOKENS;
-    for (uint32_t i = 0; i < n; i++)
-        req->tok[i] = l->word[i + 1];
-    req->ntok = n;
-}
-
 static int parse_storage(const char *buf, size_t len, const struct proto_line *l, uint32_t hdr,
                          struct proto_req *req)
 {
@@ -178,7 +167,6 @@ static int parse_verbosity(const struct proto_line *l, uint32_t hdr, struct prot
 int text_parse(const char *buf, size_t len, const struct proto_line *l, uint32_t hdr,
                struct proto_req *req)
 {
-    copy_args(l, req);
     switch (req->cmd) {
     case PROTO_CMD_SET:
     case PROTO_CMD_ADD:

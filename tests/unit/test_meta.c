@@ -26,6 +26,12 @@ static void test_mg(void)
                  "E:CLIENT_ERROR opaque token too long n=41\n");
     check_stream("mg k k b\r\n", "E:CLIENT_ERROR error decoding key n=10\n");
     check_stream("mg a!!! b k v\r\n", "E:CLIENT_ERROR error decoding key n=15\n");
+    struct proto_req r;
+    const char *in = "mg key v T30\r\n";
+    CHECK_EQ(proto_parse(in, strlen(in), &r), PROTO_OK);
+    CHECK_EQ(r.ntok, 3);
+    CHECK_MEM_LEN(in + r.tok[2].off, r.tok[2].len, "T30");
+    CHECK_MEM_LEN(in + r.mtok[proto_mflag_bit('T')].off, r.mtok[proto_mflag_bit('T')].len, "30");
     /* errors are answered even with q */
     check_stream("mg k q Tx\r\n", "E:CLIENT_ERROR bad token in command line format n=11\n");
 }

@@ -1,0 +1,79 @@
+"""Command line: -h, -V, invalid values refused at once with a message, and the -c limit."""
+
+import subprocess
+
+import pytest
+
+import harness
+
+
+def run(args, timeout=10):
+    """Runs the server with args on a free 127.0.0.1 port; it must exit within timeout."""
+    argv = harness.base_argv() + ["-U", "0", "-p", str(harness.free_port())] + args
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    return p.returncode, (p.stdout + p.stderr).decode(errors="replace")
+
+
+def test_help_exits_zero():
+    rc, out = run(["-h"])
+    assert rc == 0
+    for flag in ("-p", "-l", "-m", "-c", "-t", "-I"):
+        assert flag in out, "-h does not mention " + flag
+
+
+def test_version_flag():
+    rc, out = run(["-V"])
+    assert rc == 0
+    assert out.split()[0] in ("memcached", "ringcached") and len(out.split()) >= 2, out
+
+
+@pytest.mark.parametrize("args", [
+    ["-c", "0"],
+    ["-t", "0"],
+    ["-I", "512"],
+    ["-I", "1023"],
+    ["-m", "64", "-I", "128m"],
+    ["-B", "bogus"],
+    ["-l", "nonexistent.invalid"],
+], ids=lambda a: " ".join(a))
+def test_invalid_values_exit_nonzero(args):
+    rc, out = run(["-l", "127.0.0.1"] + args if "-l" not in args else args)
+    assert rc != 0, "accepted %s" % args
+    assert out.strip(), "no message for %s" % args
+
+
+def test_connection_limit(make_server):
+    limit = 20
+    srv = make_server(["-c", str(limit), "-t", "1"])
+    accepted, rejected = [], None
+    try:
+        for _ in range(limit + 10):
+            c = srv.connect()
+            c.send(b"version\r\n")
+            line = c.read_line()
+            if line.startswith(b"VERSION "):
+                accepted.append(c)
+                continue
+            rejected = c
+            assert line == b"ERROR Too many open connections\r\n", line
+            assert c.closed_by_peer(), "rejected connection left open"
+            break
+        assert rejected is not None, "more than -c %d connections accepted" % limit
+        assert 1 <= len(accepted) <= limit
+        for c in accepted[1:]:
+            c.sync()  # the accepted ones keep working
+    finally:
+        for c in accepted:
+            c.close()
+        if rejected:
+            rejected.close()
+
+    def fresh_connection_served():
+        with srv.connect() as c:
+            c.send(b"version\r\n")
+            try:
+                return c.read_line().startswith(b"VERSION ")
+            except EOFError:
+                return False
+
+    harness.poll_until(fresh_connection_served, 5, "a slot to free up after closing")

@@ -1,7 +1,8 @@
 /* bench_proto: nanoseconds per parsed request for a text get, a text set with a 100-byte value,
  * a 16-key multiget (including walking its keys), a meta mg and a binary GETK; and per composed
  * VALUE header. Each figure is the median of 7 runs of 2M parses; it measures, never asserts.
- * Usage: bench_proto [iterations]. RC_GIT_COMMIT in the environment is printed beside the figures.
+ * Usage: bench_proto [--short | iterations] (--short: 200k parses). RC_GIT_COMMIT in the
+ * environment is printed beside the figures.
  */
 #include "buf.h"
 #include "proto.h"
@@ -72,7 +73,11 @@ static double bench_compose(long iters)
 
 int main(int argc, char **argv)
 {
-    long iters = argc > 1 ? atol(argv[1]) : 2000000;
+    long iters = 2000000;
+    if (argc > 1)
+        iters = strcmp(argv[1], "--short") == 0 ? 200000 : atol(argv[1]);
+    if (iters <= 0)
+        iters = 2000000;
     static char set[256], multi[512];
     int n = snprintf(set, sizeof(set), "set user:12345678 0 0 100\r\n");
     memset(set + n, 'v', 100);

@@ -213,14 +213,6 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
      * are all a multi-key command needs, the keys are walked later */
     line.max_words = 3;
     proto_tokenize(&line);
-    if (line.nwords == 3) {
-        enum proto_cmd c = proto_cmd_lookup(buf + line.word[0].off, line.word[0].len);
-        if (c == PROTO_CMD_COUNT || !(cmd_table[c].bits & PROTO_F_MULTI)) {
-            line.max_words = PROTO_MC_MAX_WORDS + 1;
-            proto_tokenize(&line); /* goes on after the third word */
-        }
-    }
-
     uint32_t hdr_len = (uint32_t)el + 1;
     req->hdr_len = hdr_len;
     req->total_len = hdr_len;
@@ -229,6 +221,10 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
     enum proto_cmd cmd = proto_cmd_lookup(buf + line.word[0].off, line.word[0].len);
     if (cmd == PROTO_CMD_COUNT || cmd_table[cmd].kind == PROTO_BINARY)
         return proto_fail(req, "ERROR", hdr_len);
+    if (line.nwords == 3 && !(cmd_table[cmd].bits & PROTO_F_MULTI)) {
+        line.max_words = PROTO_MC_MAX_WORDS + 1;
+        proto_tokenize(&line); /* goes on after the third word */
+    }
     req->cmd = cmd;
     req->ntok = line.nwords - 1 < PROTO_MAX_TOKENS ? line.nwords - 1 : PROTO_MAX_TOKENS;
     memcpy(req->tok, line.word + 1, req->ntok * sizeof(req->tok[0]));

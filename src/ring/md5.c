@@ -3,6 +3,7 @@
  * Design: the classic four rounds of sixteen steps over 64-byte blocks, little-endian words.
  * Round constants are floor(|sin(i + 1)| * 2^32), tabulated. The context buffers at most one
  * partial block; md5_update() compresses whole blocks straight from the caller's memory.
+ * md5_digest() builds the single padded block of inputs up to 55 bytes (most keys) directly.
  * Invariants: m->total counts every byte fed; (m->total % 64) bytes are pending in m->block.
  * Concurrency: a context belongs to one thread; the functions keep no other state.
  * Ownership: nothing is allocated. Non-goals: MD5 is used for placement only, never security. */
@@ -50,15 +51,21 @@ static uint32_t load_le32(const uint8_t *p)
 static void compress(uint32_t st[4], const uint8_t *blk)
 {
     uint32_t w[16];
+#pragma GCC unroll 16
     for (int i = 0; i < 16; i++)
         w[i] = load_le32(blk + 4 * i);
     uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
+    /* Unrolled so that every index, shift and message word is a constant. */
+#pragma GCC unroll 16
     for (unsigned i = 0; i < 16; i++)
         MD5_STEP((b & c) | (~b & d), i, i, md5_r[0][i % 4]);
+#pragma GCC unroll 16
     for (unsigned i = 16; i < 32; i++)
         MD5_STEP((b & d) | (c & ~d), i, (5 * i + 1) % 16, md5_r[1][i % 4]);
+#pragma GCC unroll 16
     for (unsigned i = 32; i < 48; i++)
         MD5_STEP(b ^ c ^ d, i, (3 * i + 5) % 16, md5_r[2][i % 4]);
+#pragma GCC unroll 16
     for (unsigned i = 48; i < 64; i++)
         MD5_STEP(c ^ (b | ~d), i, (7 * i) % 16, md5_r[3][i % 4]);
     st[0] += a;
@@ -66,6 +73,8 @@ static void compress(uint32_t st[4], const uint8_t *blk)
     st[2] += c;
     st[3] += d;
 }
+
+static void store_digest(const uint32_t st[4], uint8_t digest[16]);
 
 void md5_init(struct md5 *m)
 {
@@ -107,11 +116,16 @@ void md5_final(struct md5 *m, uint8_t digest[16])
         lenbytes[i] = (uint8_t)(bits >> (8 * i));
     md5_update(m, pad, padlen);
     md5_update(m, lenbytes, 8);
+    store_digest(m->state, digest);
+}
+
+static void store_digest(const uint32_t st[4], uint8_t digest[16])
+{
     for (int i = 0; i < 4; i++) {
-        digest[4 * i] = (uint8_t)m->state[i];
-        digest[4 * i + 1] = (uint8_t)(m->state[i] >> 8);
-        digest[4 * i + 2] = (uint8_t)(m->state[i] >> 16);
-        digest[4 * i + 3] = (uint8_t)(m->state[i] >> 24);
+        digest[4 * i] = (uint8_t)st[i];
+        digest[4 * i + 1] = (uint8_t)(st[i] >> 8);
+        digest[4 * i + 2] = (uint8_t)(st[i] >> 16);
+        digest[4 * i + 3] = (uint8_t)(st[i] >> 24);
     }
 }
 
@@ -119,6 +133,17 @@ void md5_digest(const void *data, size_t len, uint8_t digest[16])
 {
     struct md5 m;
     md5_init(&m);
+    if (len <= 55) { /* the common key: one padded block, built in place */
+        memset(m.block, 0, sizeof(m.block));
+        memcpy(m.block, data, len);
+        m.block[len] = 0x80;
+        uint64_t bits = (uint64_t)len * 8;
+        for (int i = 0; i < 8; i++)
+            m.block[56 + i] = (uint8_t)(bits >> (8 * i));
+        compress(m.state, m.block);
+        store_digest(m.state, digest);
+        return;
+    }
     md5_update(&m, data, len);
     md5_final(&m, digest);
 }

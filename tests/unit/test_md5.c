@@ -75,11 +75,31 @@ static void test_split_at_every_byte(void)
     CHECK_EQ(bad, 0);
 }
 
+/* The one-block fast path (up to 55 bytes) and the general path agree at every length. */
+static void test_every_length_both_paths(void)
+{
+    uint8_t in[130], fast[16], slow[16];
+    for (int i = 0; i < 130; i++)
+        in[i] = (uint8_t)(0xa5 ^ (i * 13));
+    int bad = 0;
+    for (size_t len = 0; len <= sizeof(in); len++) {
+        md5_digest(in, len, fast);
+        struct md5 m;
+        md5_init(&m);
+        for (size_t i = 0; i < len; i++)
+            md5_update(&m, in + i, 1);
+        md5_final(&m, slow);
+        bad += memcmp(fast, slow, 16) != 0;
+    }
+    CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
     TEST_RUN(test_rfc1321_suite);
     TEST_RUN(test_eighty_digits);
     TEST_RUN(test_million_a);
     TEST_RUN(test_split_at_every_byte);
+    TEST_RUN(test_every_length_both_paths);
     return TEST_DONE();
 }

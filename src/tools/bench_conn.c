@@ -2,10 +2,11 @@
  * in bench_conn.h).
  *
  * Design. Requests go out in order and memcached answers in order, so the in-flight queue is a
- * ring of slots (depth entries) and every reply belongs to the head slot. The reply parser works
- * on whatever bytes are buffered: it consumes whole reply units only (a status line, or a value
- * header together with its data block) and leaves a partial unit for the next call, so the only
- * state kept between calls is in the head slot (which multi-get key comes next, hits so far).
+ * ring of slots (depth entries) and every reply belongs to the head slot. Replies are read with
+ * the shared protocol library's reply parser (proto_parse_rsp, src/proto/rsp.c) one element at a
+ * time (a status line, or a value header together with its data block); a partial element is left
+ * for the next call, so the only state kept between calls is in the head slot (which multi-get
+ * key comes next, hits so far).
  *
  * Verification: a hit must name (text: the key; meta: the k flag in multi-gets, the client flags
  * always) a key that was asked for and not yet answered, carry client flags == key id, and
@@ -21,9 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto.h"
 #include "ringcache/status.h"
-
-#define LINE_MAX_LEN 512 /* longest reply header we accept (keys are at most 250 bytes) */
 
 static const char pattern_chars[] =
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -210,13 +210,7 @@ int bench_conn_send(struct bench_conn *c, const struct bench_gen_op *op, int64_t
 
 /* ---- replies ---- */
 
-enum unit_result { UNIT_MORE, UNIT_NEXT, UNIT_DONE };
-
-struct line {
-    const char *tok[8];
-    size_t len[8];
-    unsigned ntok;
-};
+enum unit_result { UNIT_NEXT, UNIT_DONE };
 
 static int fail(struct bench_conn *c, const char *what, const char *p, size_t n)
 {
@@ -248,31 +242,10 @@ static int parse_u64(const char *p, size_t n, uint64_t *out)
     return 0;
 }
 
-static void split(const char *p, size_t n, struct line *l)
+static int is_error(const struct proto_rsp *r)
 {
-    l->ntok = 0;
-    size_t i = 0;
-    while (i < n && l->ntok < 8) {
-        while (i < n && p[i] == ' ')
-            i++;
-        if (i == n)
-            break;
-        size_t start = i;
-        while (i < n && p[i] != ' ')
-            i++;
-        l->tok[l->ntok] = p + start;
-        l->len[l->ntok++] = i - start;
-    }
-}
-
-static int tok_is(const struct line *l, unsigned i, const char *s)
-{
-    return i < l->ntok && l->len[i] == strlen(s) && memcmp(l->tok[i], s, l->len[i]) == 0;
-}
-
-static int is_error_line(const struct line *l)
-{
-    return tok_is(l, 0, "ERROR") || tok_is(l, 0, "SERVER_ERROR") || tok_is(l, 0, "CLIENT_ERROR");
+    return r->type == PROTO_RSP_ERROR || r->type == PROTO_RSP_CLIENT_ERROR ||
+           r->type == PROTO_RSP_SERVER_ERROR;
 }
 
 /* Checks one returned value of the head request. key is NULL when the reply carries no key
@@ -314,108 +287,85 @@ static void verify_hit(struct bench_conn *c, struct bench_conn_slot *s, const ui
     }
 }
 
-/* A value header (line of hlen bytes + "\r\n") and its block of vlen bytes + "\r\n". */
-static int value_unit(struct bench_conn *c, const char *p, size_t n, size_t hlen, uint64_t vlen,
-                      size_t *unit)
+/* One text reply element for the head request. */
+static int text_element(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
+                        const char *p, const struct proto_rsp *r)
 {
-    if (vlen > (64u << 20))
-        return fail(c, "value length absurd", p, hlen);
-    size_t total = hlen + 2 + (size_t)vlen + 2;
-    if (n < total)
-        return UNIT_MORE;
-    if (p[total - 2] != '\r' || p[total - 1] != '\n')
-        return fail(c, "value block not terminated", p, hlen);
-    *unit = total;
-    return UNIT_NEXT;
-}
-
-static int text_unit(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
-                     const char *p, size_t n, size_t hlen, const struct line *l, size_t *unit)
-{
-    *unit = hlen + 2;
     if (s->type == BENCH_GEN_SET) {
-        if (tok_is(l, 0, "STORED"))
+        if (r->type == PROTO_RSP_STORED)
             return UNIT_DONE;
-        if (tok_is(l, 0, "NOT_STORED") || tok_is(l, 0, "EXISTS") || tok_is(l, 0, "NOT_FOUND") ||
-            is_error_line(l)) {
+        if (r->type == PROTO_RSP_NOT_STORED || r->type == PROTO_RSP_EXISTS ||
+            r->type == PROTO_RSP_NOT_FOUND || is_error(r)) {
             c->stats->errors++;
             return UNIT_DONE;
         }
-        return fail(c, "unexpected reply to set", p, hlen);
+        return fail(c, "unexpected reply to set", p, r->hdr_len);
     }
-    if (tok_is(l, 0, "END"))
+    if (r->type == PROTO_RSP_END)
         return UNIT_DONE;
-    if (tok_is(l, 0, "VALUE") && l->ntok >= 4) {
-        uint64_t flags, vlen;
-        if (parse_u64(l->tok[2], l->len[2], &flags) != 0 ||
-            parse_u64(l->tok[3], l->len[3], &vlen) != 0)
-            return fail(c, "bad VALUE line", p, hlen);
-        int r = value_unit(c, p, n, hlen, vlen, unit);
-        if (r == UNIT_NEXT)
-            verify_hit(c, s, keys, l->tok[1], l->len[1], flags, p + hlen + 2, vlen);
-        return r;
+    if (r->type == PROTO_RSP_VALUE) {
+        verify_hit(c, s, keys, p + r->key.off, r->key.len, r->flags, p + r->value.off,
+                   r->value.len);
+        return UNIT_NEXT;
     }
-    if (is_error_line(l)) {
+    if (is_error(r)) {
         c->stats->errors++;
         return UNIT_DONE;
     }
-    return fail(c, "unexpected reply to get", p, hlen);
+    return fail(c, "unexpected reply to get", p, r->hdr_len);
 }
 
-/* A meta value line "VA <len> <flags>*": finds the f and k return flags. */
+/* A meta VA element: the f and k return flags name the value. */
 static int meta_value(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
-                      const char *p, size_t n, size_t hlen, const struct line *l, size_t *unit)
+                      const char *p, const struct proto_rsp *r)
 {
-    uint64_t vlen, flags = UINT64_MAX;
+    uint64_t flags = UINT64_MAX;
     const char *key = NULL;
     size_t klen = 0;
-    if (l->ntok < 2 || parse_u64(l->tok[1], l->len[1], &vlen) != 0)
-        return fail(c, "bad VA line", p, hlen);
-    for (unsigned i = 2; i < l->ntok; i++) {
-        if (l->tok[i][0] == 'f' && parse_u64(l->tok[i] + 1, l->len[i] - 1, &flags) != 0)
-            return fail(c, "bad f flag", p, hlen);
-        if (l->tok[i][0] == 'k') {
-            key = l->tok[i] + 1;
-            klen = l->len[i] - 1;
-        }
+    if (proto_rsp_has_mflag(r, 'f')) {
+        struct proto_span f = r->mtok[proto_mflag_bit('f')];
+        if (parse_u64(p + f.off, f.len, &flags) != 0)
+            return fail(c, "bad f flag", p, r->hdr_len);
+    }
+    if (proto_rsp_has_mflag(r, 'k')) {
+        struct proto_span k = r->mtok[proto_mflag_bit('k')];
+        key = p + k.off;
+        klen = k.len;
     }
     if (s->nkeys > 1 && !key)
-        return fail(c, "multi-get value without k flag", p, hlen);
-    int r = value_unit(c, p, n, hlen, vlen, unit);
-    if (r != UNIT_NEXT)
-        return r;
-    verify_hit(c, s, keys, key, klen, flags, p + hlen + 2, vlen);
+        return fail(c, "multi-get value without k flag", p, r->hdr_len);
+    verify_hit(c, s, keys, key, klen, flags, p + r->value.off, r->value.len);
     return s->nkeys == 1 ? UNIT_DONE : UNIT_NEXT;
 }
 
-static int meta_unit(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
-                     const char *p, size_t n, size_t hlen, const struct line *l, size_t *unit)
+static int meta_element(struct bench_conn *c, struct bench_conn_slot *s, const uint64_t *keys,
+                        const char *p, const struct proto_rsp *r)
 {
-    *unit = hlen + 2;
     if (s->type == BENCH_GEN_SET) {
-        if (tok_is(l, 0, "HD"))
+        if (r->type == PROTO_RSP_HD)
             return UNIT_DONE;
-        if (tok_is(l, 0, "NS") || tok_is(l, 0, "EX") || tok_is(l, 0, "NF") || is_error_line(l)) {
+        if (r->type == PROTO_RSP_NS || r->type == PROTO_RSP_EX || r->type == PROTO_RSP_NF ||
+            is_error(r)) {
             c->stats->errors++;
             return UNIT_DONE;
         }
-        return fail(c, "unexpected reply to ms", p, hlen);
+        return fail(c, "unexpected reply to ms", p, r->hdr_len);
     }
-    if (tok_is(l, 0, "VA"))
-        return meta_value(c, s, keys, p, n, hlen, l, unit);
-    if (tok_is(l, 0, "EN")) {
+    if (r->type == PROTO_RSP_VA)
+        return meta_value(c, s, keys, p, r);
+    if (r->type == PROTO_RSP_EN) {
         if (s->nkeys == 1)
             return UNIT_DONE;
         corrupt(c, "EN for a quiet mg", keys[0]);
         return UNIT_NEXT;
     }
-    if (tok_is(l, 0, "MN") && s->nkeys > 1)
+    if (r->type == PROTO_RSP_MN && s->nkeys > 1)
         return UNIT_DONE;
-    if (is_error_line(l)) {
+    if (is_error(r)) {
         c->stats->errors++;
         return s->nkeys == 1 ? UNIT_DONE : UNIT_NEXT;
     }
-    return fail(c, "unexpected reply to mg", p, hlen);
+    return fail(c, "unexpected reply to mg", p, r->hdr_len);
 }
 
 static void complete(struct bench_conn *c, int64_t now)
@@ -438,43 +388,27 @@ int bench_conn_recv(struct bench_conn *c, const char *p, size_t n, int64_t now, 
 {
     size_t off = 0;
     int done = 0;
-    struct line l;
+    struct proto_rsp *r = &c->rsp;
     while (off < n) {
         const char *q = p + off;
-        size_t avail = n - off;
-        size_t scan = avail < LINE_MAX_LEN ? avail : LINE_MAX_LEN;
-        const char *nl = memchr(q, '\n', scan);
-        if (!nl) {
-            if (avail >= LINE_MAX_LEN) {
-                *used = off;
-                return fail(c, "reply line too long", q, 60);
-            }
+        int rc = proto_parse_rsp(q, n - off, r);
+        if (rc == PROTO_NEED_MORE)
             break;
-        }
-        size_t hlen = (size_t)(nl - q);
-        if (hlen == 0 || q[hlen - 1] != '\r') {
+        if (rc != PROTO_OK || c->count == 0) {
             *used = off;
-            return fail(c, "reply line without \\r\\n", q, hlen);
+            return fail(c, rc != PROTO_OK ? "not a reply" : "reply with nothing in flight", q,
+                        rc == PROTO_OK ? r->hdr_len : n - off);
         }
-        hlen--;
-        if (c->count == 0) {
-            *used = off;
-            return fail(c, "reply with nothing in flight", q, hlen);
-        }
-        struct bench_conn_slot *s = &c->slot[c->head];
         const uint64_t *keys = &c->key[(size_t)c->head * c->cfg->mget];
-        split(q, hlen, &l);
-        size_t unit = 0;
-        int r = c->cfg->proto == BENCH_CONN_TEXT ? text_unit(c, s, keys, q, avail, hlen, &l, &unit)
-                                                 : meta_unit(c, s, keys, q, avail, hlen, &l, &unit);
-        if (r < 0) {
+        struct bench_conn_slot *s = &c->slot[c->head];
+        int u = c->cfg->proto == BENCH_CONN_TEXT ? text_element(c, s, keys, q, r)
+                                                 : meta_element(c, s, keys, q, r);
+        if (u < 0) {
             *used = off;
-            return r;
+            return u;
         }
-        if (r == UNIT_MORE)
-            break;
-        off += unit;
-        if (r == UNIT_DONE) {
+        off += r->total_len;
+        if (u == UNIT_DONE) {
             complete(c, now);
             done++;
         }

@@ -20,6 +20,7 @@
 #include "bench_gen.h"
 #include "buf.h"
 #include "hist.h"
+#include "proto.h"
 
 #define BENCH_CONN_CYCLE      61 /* pattern period: a key's value starts at pattern[id % 61] */
 #define BENCH_CONN_PREFIX_MAX 64
@@ -75,6 +76,7 @@ struct bench_conn {
     struct bench_conn_slot *slot; /* ring of cfg->depth entries */
     uint64_t *key;                /* cfg->depth * cfg->mget key ids, mget per slot */
     unsigned head, count;
+    struct proto_rsp rsp; /* the reply element being looked at */
 };
 
 /* Allocates the in-flight queue for cfg->depth requests. Returns 0 or RC_ERR_NOMEM. */

@@ -7,8 +7,11 @@
  *   - a data block not ending in "\r\n"        -> "CLIENT_ERROR bad data chunk" (block consumed)
  * noreply is "the last word is noreply" for the commands that accept it, decided before any other
  * check, so it also silences their CLIENT_ERROR replies, as in memcached. A storage header that is
- * bad does NOT swallow the data block (memcached reads the block as the next command); only a
- * value the server refuses as too large is swallowed, which the server decides from value_len.
+ * bad but whose length parses still swallows its data block, so one request gets one reply
+ * (memcached 1.6 reads that block as the next command and answers an extra ERROR, which desyncs
+ * clients; this is a deliberate, documented difference). A length that does not parse cannot be
+ * swallowed and gives memcached's reply. A value the server refuses as too large is swallowed by
+ * the server, which decides that from value_len while the block is still arriving.
  *
  * Invariants: never reads past buf[len); spans only; no allocation; stateless. */
 #include "proto_impl.h"
@@ -54,19 +57,18 @@ static int parse_storage(const char *buf, size_t len, const struct proto_line *l
     req->noreply = last_is_noreply(l);
     req->key = l->word[1];
     int64_t vlen;
-    if (req->key.len > PROTO_KEY_MAX || !word_u32(l, 2, &req->flags) ||
-        !word_i32(l, 3, &req->exptime) || !word_i32(l, 4, &vlen))
-        return proto_fail(req, BAD_FORMAT, hdr);
-    if (cas && !word_u64(l, 5, &req->cas))
-        return proto_fail(req, BAD_FORMAT, hdr);
-    if (vlen < 0 || vlen > INT_MAX - 2)
-        return proto_fail(req, BAD_FORMAT, hdr);
+    if (!word_i32(l, 4, &vlen) || vlen < 0 || vlen > INT_MAX - 2)
+        return proto_fail(req, BAD_FORMAT, hdr); /* block length unknown: cannot swallow */
     req->value_len = (uint32_t)vlen;
     req->value.off = hdr;
     req->value.len = (uint32_t)vlen;
     req->total_len = hdr + (uint32_t)vlen + 2;
+    bool bad = req->key.len > PROTO_KEY_MAX || !word_u32(l, 2, &req->flags) ||
+               !word_i32(l, 3, &req->exptime) || (cas && !word_u64(l, 5, &req->cas));
     if (len < req->total_len)
-        return PROTO_NEED_MORE;
+        return PROTO_NEED_MORE; /* the block is needed whole, to answer or to swallow it */
+    if (bad)
+        return proto_fail(req, BAD_FORMAT, req->total_len);
     if (buf[req->total_len - 2] != '\r' || buf[req->total_len - 1] != '\n')
         return proto_fail(req, "CLIENT_ERROR bad data chunk", req->total_len);
     return PROTO_OK;

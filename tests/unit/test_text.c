@@ -25,10 +25,10 @@ static void test_storage_numbers(void)
     /* flags: 32 bits stored from an unsigned long; a minus sign only matters when negative */
     check_stream("set k 4294967295 0 1\r\na\r\n", "set k=k f=4294967295 v=a\n");
     check_stream("set k 4294967296 0 1\r\na\r\n", "set k=k v=a\n");
-    check_stream("set k -1 0 1\r\na\r\n",
-                 "E:CLIENT_ERROR bad command line format n=14\nE:ERROR n=3\n");
-    check_stream("set k abc 0 1\r\na\r\n",
-                 "E:CLIENT_ERROR bad command line format n=15\nE:ERROR n=3\n");
+    /* a bad header whose length parses swallows its block: one request, one reply */
+    check_stream("set k -1 0 1\r\na\r\n", "E:CLIENT_ERROR bad command line format n=17\n");
+    check_stream("set k abc 0 1\r\na\r\n", "E:CLIENT_ERROR bad command line format n=18\n");
+    check_stream("set k abc 0 3\r\na", "more\n");
     check_stream("set k 0 0 0x1\r\na\r\n",
                  "E:CLIENT_ERROR bad command line format n=15\nE:ERROR n=3\n");
     /* exptime and length: a long stored into 32 bits, as memcached does */
@@ -38,10 +38,8 @@ static void test_storage_numbers(void)
     check_stream("set k 0 0 -1\r\nabc\r\n",
                  "E:CLIENT_ERROR bad command line format n=14\nE:ERROR n=5\n");
     check_stream("set k 0 0 2147483646\r\n", "E:CLIENT_ERROR bad command line format n=22\n");
-    check_stream("cas k 0 0 1 -1\r\na\r\n",
-                 "E:CLIENT_ERROR bad command line format n=16\nE:ERROR n=3\n");
-    check_stream("cas k 0 0 1 abc\r\na\r\n",
-                 "E:CLIENT_ERROR bad command line format n=17\nE:ERROR n=3\n");
+    check_stream("cas k 0 0 1 -1\r\na\r\n", "E:CLIENT_ERROR bad command line format n=19\n");
+    check_stream("cas k 0 0 1 abc\r\na\r\n", "E:CLIENT_ERROR bad command line format n=20\n");
 }
 
 static void test_storage_errors(void)
@@ -74,8 +72,7 @@ static void test_key_length(void)
     memcpy(in, "set ", 4);
     memset(in + 4, 'k', 251);
     memcpy(in + 255, " 0 0 1\r\na\r\n", 11);
-    check_stream_n(in, 266, "E:CLIENT_ERROR bad command line format n=263\nE:ERROR n=3\n",
-                   __LINE__);
+    check_stream_n(in, 266, "E:CLIENT_ERROR bad command line format n=266\n", __LINE__);
     /* any over-long key of a get fails the whole get before anything is answered */
     memcpy(in, "get a ", 6);
     memset(in + 6, 'k', 251);

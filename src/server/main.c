@@ -1,0 +1,118 @@
+/* main: ringcached's entry point: parse the memcached-compatible command line, optionally
+ * daemonize, write the pid file and drop privileges, then run the server until SIGINT/SIGTERM
+ * (or an enabled "shutdown" command) and stop cleanly.
+ *
+ * Signals: SIGPIPE is ignored (writes use MSG_NOSIGNAL too); SIGINT and SIGTERM are blocked in
+ * every thread before any is created and read through the server's signalfd, so a signal never
+ * interrupts a worker mid-request. Exit status: 0 after a clean stop, 64 (EX_USAGE) for a bad
+ * command line, 1 when start-up fails. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ringcache/status.h"
+#include "server.h"
+#include "settings.h"
+
+#define EXIT_USAGE 64
+
+static int drop_privileges(const char *user)
+{
+    if (getuid() != 0 && geteuid() != 0)
+        return 0; /* nothing to drop; memcached ignores -u then too */
+    struct passwd *pw = getpwnam(user);
+    if (pw == NULL) {
+        fprintf(stderr, "can't find the user %s to switch to\n", user);
+        return -1;
+    }
+    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        fprintf(stderr, "failed to assume identity of user %s: %s\n", user, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int daemonize(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    if (setsid() < 0)
+        return -1;
+    if (chdir("/") != 0)
+        return -1;
+    FILE *r = freopen("/dev/null", "r", stdin);
+    FILE *w = freopen("/dev/null", "w", stdout);
+    FILE *e = freopen("/dev/null", "w", stderr);
+    return r && w && e ? 0 : -1;
+}
+
+static int write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "Could not open the pid file %s for writing: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "%ld\n", (long)getpid());
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct settings s;
+    char err[512], warn[1024];
+    settings_init(&s);
+    if (settings_parse(&s, argc, argv, err, sizeof(err), warn, sizeof(warn)) != RC_OK) {
+        fprintf(stderr, "ringcached: %s\n", err);
+        return EXIT_USAGE;
+    }
+    fputs(warn, stderr);
+    if (s.help) {
+        settings_usage(stdout);
+        return 0;
+    }
+    if (s.version) {
+        printf("ringcached %s\n", RC_VERSION);
+        return 0;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    if (s.daemonize && daemonize() != 0) {
+        fprintf(stderr, "failed to daemonize: %s\n", strerror(errno));
+        return 1;
+    }
+    struct server *srv = NULL;
+    if (server_create(&srv, &s, true, err, sizeof(err)) != RC_OK) {
+        fprintf(stderr, "ringcached: %s\n", err);
+        return 1;
+    }
+    if (s.pidfile[0] != '\0' && write_pidfile(s.pidfile) != 0) {
+        server_destroy(&srv);
+        return 1;
+    }
+    if (s.user[0] != '\0' && drop_privileges(s.user) != 0) {
+        server_destroy(&srv);
+        return 1;
+    }
+    if (s.verbose > 0)
+        fprintf(stderr, "ringcached %s: listening (port %d), %d threads\n", RC_VERSION,
+                server_port(srv), s.threads);
+    int rc = server_run(srv);
+    server_destroy(&srv);
+    if (s.pidfile[0] != '\0')
+        unlink(s.pidfile);
+    return rc == RC_OK ? 0 : 1;
+}

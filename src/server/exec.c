@@ -17,8 +17,6 @@
 
 #include "clock.h"
 #include "conn.h"
-#include "exec_binary.h"
-#include "exec_meta.h"
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
@@ -44,10 +42,11 @@ int exec_request(struct conn *c, const struct proto_req *req, const char *base)
     switch (req->kind) {
     case PROTO_TEXT:
         return exec_text(c, req, base);
-    case PROTO_META:
-        return exec_meta(c, req, base);
-    default:
-        return exec_binary(c, req, base);
+    case PROTO_META: /* exec_meta() joins here once exec_meta.c exists */
+        conn_out_line(c, "ERROR");
+        return EXEC_DONE;
+    default: /* binary: exec_binary() joins here; until then the connection is closed */
+        return EXEC_CLOSE;
     }
 }
 

@@ -35,9 +35,14 @@ unit_tests() { # DIR [ctest args]
     shift
     ctest --test-dir "$dir" --output-on-failure -j"$JOBS" "$@"
 }
-integration() { # SERVER-BINARY [label]
+# Integration suite (tests/integration, pytest): bounded as a whole so a hung server cannot stall
+# make test; every socket read inside has its own deadline too.
+integration() { # SERVER-BINARY
     RINGCACHED="$1" RC_BUILD="$(dirname "$(dirname "$(dirname "$1")")")" \
-        $PY -m pytest -q -p no:cacheprovider tests/integration
+        timeout -k 10 600 $PY -m pytest -q -p no:cacheprovider tests/integration
+}
+integration_oracle() { # the same suite against Debian's memcached
+    RC_TARGET=memcached timeout -k 10 600 $PY -m pytest -q -p no:cacheprovider tests/integration
 }
 
 stage "build release" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -57,8 +62,7 @@ if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; t
     stage "integration (asan+ubsan)" integration build-asan/src/server/ringcached
     if [ "${RC_TEST_FAST:-0}" != 1 ]; then
         # The same suite against Debian's memcached: every expectation is memcached's behaviour.
-        stage "integration (memcached oracle)" env RC_TARGET=memcached $PY -m pytest -q \
-            -p no:cacheprovider tests/integration
+        stage "integration (memcached oracle)" integration_oracle
     fi
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS

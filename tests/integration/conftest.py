@@ -4,14 +4,21 @@ Tests marked ringcached_only check things memcached does not have and are skippe
 """
 
 import os
+import signal
 
 import pytest
 
 import harness
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt("SIGTERM")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "ringcached_only: behaviour memcached does not have")
+    # an outer timeout's SIGTERM becomes an interrupt, so fixtures still stop their servers
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 def pytest_report_header(config):

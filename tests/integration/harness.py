@@ -6,16 +6,19 @@ Design
   the same memcached flags, always on 127.0.0.1 with UDP off.
 - A port is found by binding port 0, then the server is started on it; readiness is a bounded loop
   of connection attempts that also notices the process dying (a port clash), in which case a new
-  port is tried. Servers are stopped by PID (SIGTERM, then SIGKILL after a bounded wait).
+  port is tried. Servers are stopped by PID (SIGTERM, then SIGKILL after a bounded wait), and
+  also get SIGTERM from the kernel should the test process die first (PR_SET_PDEATHSIG).
 - Every socket read has a deadline; a reply that does not come is a failure with what did come.
 - Keys are made unique per test with ukey(), so tests can share one server per module.
 """
 
+import ctypes
 import itertools
 import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -44,6 +47,12 @@ def base_argv():
     return argv
 
 
+def _die_with_parent():
+    """Runs in the child before exec: the server gets SIGTERM if the test process dies (e.g. the
+    suite's overall timeout), so no server outlives its test run."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -68,8 +77,10 @@ class Server:
         for _ in range(5):  # a port taken between bind and start is a clash: retry with another
             self.port = free_port()
             argv = base_argv() + ["-l", "127.0.0.1", "-p", str(self.port), "-U", "0"] + self.args
-            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE)
+            # stderr to a file, not a pipe: a chatty server must never block on a full pipe
+            self.errfile = tempfile.TemporaryFile()
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.errfile,
+                                         stderr=self.errfile, preexec_fn=_die_with_parent)
             if self._wait_ready():
                 return self
             last = self.stop()
@@ -95,7 +106,7 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self):
-        """Stops the process by PID; returns what it wrote on stderr."""
+        """Stops the process by PID; returns what it wrote on stdout and stderr."""
         if self.proc is None:
             return ""
         if self.proc.poll() is None:
@@ -105,9 +116,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
-        err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        self.errfile.seek(0)
+        err = self.errfile.read().decode(errors="replace")
+        self.errfile.close()
         self.proc = None
         return err
 

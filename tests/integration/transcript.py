@@ -64,20 +64,42 @@ class Expect:
                 pair = byte[j:j + 2]
                 self.parts.append(("any", 1) if pair == "??" else bytes([int(pair, 16)]))
 
+    def _fragment(self, p, bound, seen):
+        if isinstance(p, bytes):
+            return re.escape(p)
+        if p[0] == "any":
+            return b"."
+        if p[1] == "*":
+            return rb"[^ \r\n]+"
+        if p[1] in bound:
+            return re.escape(bound[p[1]])
+        if p[1] in seen:
+            return b"(?P=" + p[1].encode() + b")"
+        seen.add(p[1])
+        return b"(?P<" + p[1].encode() + rb">[^ \r\n]+)"
+
     def regex(self, bound):
-        rx = b""
-        for p in self.parts:
-            if isinstance(p, bytes):
-                rx += re.escape(p)
-            elif p[0] == "any":
-                rx += b"."
-            elif p[1] == "*":
-                rx += rb"[^ \r\n]+"
-            elif p[1] in bound:
-                rx += re.escape(bound[p[1]])
-            else:
-                rx += b"(?P<" + p[1].encode() + rb">[^ \r\n]+)"
+        seen = set()
+        rx = b"".join(self._fragment(p, bound, seen) for p in self.parts)
         return re.compile(rx, re.DOTALL)
+
+    def prefixes(self, bound):
+        """[(units, regex)] for every prefix ending at a line end (text) or a byte (hex), so a
+        reply can be judged wrong as soon as a complete line or byte differs."""
+        out, rx, units, seen = [], b"", 0, set()
+        for p in self.parts:
+            if isinstance(p, bytes) and not self.hexmode:
+                for piece in re.split(rb"(?<=\r\n)", p):
+                    rx += re.escape(piece)
+                    if piece.endswith(b"\r\n"):
+                        units += 1
+                        out.append((units, re.compile(rx, re.DOTALL)))
+                continue
+            rx += self._fragment(p, bound, seen)
+            if self.hexmode:
+                units += 1
+                out.append((units, re.compile(rx, re.DOTALL)))
+        return out
 
     def size_hint(self):
         """Fail-fast threshold: bytes (hex) or CRLF count (text) of a complete reply."""
@@ -138,6 +160,7 @@ def header(steps):
 def expect_reply(conn, exp, bound, where):
     rx = exp.regex(bound)
     hint = exp.size_hint()
+    prefixes = exp.prefixes(bound)
     deadline = time.monotonic() + conn.timeout
     while True:
         m = rx.match(conn.buf)
@@ -146,7 +169,8 @@ def expect_reply(conn, exp, bound, where):
             conn.buf = conn.buf[m.end():]
             return
         have = len(conn.buf) if exp.hexmode else conn.buf.count(b"\r\n")
-        if have >= hint:
+        done = [p for n, p in prefixes if n <= have]
+        if have >= hint or (done and not done[-1].match(conn.buf)):
             raise AssertionError("%s: expected %r, got %r" % (where, exp.describe(), conn.buf))
         try:
             ok = conn._fill(deadline)

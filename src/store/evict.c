@@ -6,7 +6,7 @@
  * that comes back while its fingerprint is there is written already marked as hit, so it reaches
  * main at the next young reclaim. Main segments are reclaimed oldest first; items with a non-zero
  * frequency are copied forward with the frequency decremented (CLOCK-like), so a hot item survives
- * at most INDEX_FREQ_MAX passes without a new hit and eviction always makes progress. One-hit
+ * at most EVICT_FREQ_MAX passes without a new hit and eviction always makes progress. One-hit
  * wonders and scans therefore never reach main.
  *
  * The ghost table is direct-mapped (a newer fingerprint overwrites an older one in its cell), which
@@ -34,6 +34,10 @@ int evict_init(struct evict *e, uint32_t young_quota, size_t ghost_entries)
         return RC_ERR_NOMEM;
     e->ghost_mask = n - 1;
     e->young_quota = young_quota ? young_quota : 1;
+    e->freq_max = EVICT_FREQ_MAX;
+    e->promote_freq = EVICT_PROMOTE_FREQ;
+    e->keep_freq = EVICT_KEEP_FREQ;
+    e->ghost_freq = EVICT_GHOST_FREQ;
     for (int q = 0; q < 2; q++)
         e->head[q] = e->tail[q] = SEG_NONE;
     return 0;
@@ -104,9 +108,10 @@ uint32_t evict_victim(struct evict *e, struct seg_pool *p, unsigned scan, enum e
     return id;
 }
 
-bool evict_item_fate(enum evict_queue q, unsigned *freq)
+bool evict_item_fate(const struct evict *e, enum evict_queue q, unsigned *freq)
 {
-    if (*freq == 0)
+    unsigned need = q == EVICT_YOUNG ? e->promote_freq : e->keep_freq;
+    if (*freq == 0 || *freq < need)
         return false;
     *freq = q == EVICT_YOUNG ? 0 : *freq - 1;
     return true;

@@ -14,9 +14,19 @@
 
 enum evict_queue { EVICT_YOUNG = 0, EVICT_MAIN = 1 };
 
+/* Policy constants (tuned with bench/storage_compare.py, see docs/storage.md). */
+#define EVICT_FREQ_MAX     3 /* frequency saturates here (2 bits' worth) */
+#define EVICT_PROMOTE_FREQ 1
+#define EVICT_KEEP_FREQ    1
+#define EVICT_GHOST_FREQ   1
+
 struct evict {
     uint32_t head[2], tail[2], count[2]; /* head = oldest */
     uint32_t young_quota;
+    unsigned freq_max;     /* slot frequencies saturate here (EVICT_FREQ_MAX) */
+    unsigned promote_freq; /* young -> main needs freq >= this (EVICT_PROMOTE_FREQ) */
+    unsigned keep_freq;    /* main copies forward freq >= this, with freq - 1 (EVICT_KEEP_FREQ) */
+    unsigned ghost_freq;   /* freq of a key that comes back while in the ghost table */
     _Atomic uint32_t *ghost;
     uint64_t ghost_mask;
 };
@@ -36,8 +46,9 @@ void evict_unlink(struct evict *e, struct seg_pool *p, uint32_t id);
 uint32_t evict_victim(struct evict *e, struct seg_pool *p, unsigned scan, enum evict_queue *q);
 
 /* Fate of a live item of a reclaimed segment: true = copy forward with *freq updated, false =
- * evict. Young: hit items (freq > 0) move to main with freq 0. Main: freq > 0 stays with freq-1. */
-bool evict_item_fate(enum evict_queue q, unsigned *freq);
+ * evict. Young: items hit at least promote_freq times move to main with freq 0. Main: items with
+ * freq >= keep_freq stay with freq - 1. */
+bool evict_item_fate(const struct evict *e, enum evict_queue q, unsigned *freq);
 
 /* Remembers the key hash of an item evicted from young. */
 void evict_ghost_add(struct evict *e, uint64_t h);

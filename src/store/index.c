@@ -9,7 +9,9 @@
  *
  * Invariants: a slot is non-zero iff used; a key appears at most once per chain (callers find
  * before inserting); overflow ids are never 0. Concurrency: a bucket's slots, its chain and its
- * overflow buckets are touched only with the primary bucket locked; the overflow pool has its own
+ * overflow buckets are changed only with the primary bucket locked (except the frequency bump,
+ * a CAS that fails harmlessly if the slot changed); readers may walk a chain unlocked with
+ * acquire loads (links are published with release and never removed); the overflow pool has its own
  * mutex taken after (never before) a bucket lock. Overflow buckets stay linked once linked
  * (the index does not shrink; documented in docs/storage.md). */
 #include "index.h"
@@ -127,20 +129,45 @@ static inline uint64_t next_of(_Atomic uint64_t *b)
     return atomic_load_explicit(b, memory_order_relaxed) >> NEXT_SHIFT;
 }
 
-_Atomic uint64_t *index_find_locked(struct index *ix, uint64_t h, index_match_fn fn, void *ctx)
+static inline uint64_t next_acquire(_Atomic uint64_t *b)
+{
+    return atomic_load_explicit(b, memory_order_acquire) >> NEXT_SHIFT;
+}
+
+_Atomic uint64_t *index_find(struct index *ix, uint64_t h, index_match_fn fn, void *ctx)
 {
     _Atomic uint64_t *b = bucket(ix, h);
     for (;;) {
         for (int i = 1; i <= INDEX_SLOTS; i++) {
-            uint64_t v = atomic_load_explicit(&b[i], memory_order_relaxed);
+            uint64_t v = atomic_load_explicit(&b[i], memory_order_acquire);
             if (v && fn(ctx, &b[i], v))
                 return &b[i];
         }
-        uint64_t next = next_of(b);
+        uint64_t next = next_acquire(b);
         if (!next)
             return NULL;
         b = ov_bucket(ix, next);
     }
+}
+
+uint64_t index_version(struct index *ix, uint64_t h)
+{
+    return atomic_load_explicit(bucket(ix, h), memory_order_acquire);
+}
+
+uint64_t index_cas_from(struct index *ix, uint64_t h, uint64_t version)
+{
+    uint64_t ctr = ((version >> CAS_SHIFT) & CAS_MASK) + 1;
+    return ctr << ix->bits | (h & ix->mask);
+}
+
+bool index_slot_bump(_Atomic uint64_t *slot, uint64_t v, unsigned max)
+{
+    unsigned f = index_slot_freq(v);
+    if (f >= max)
+        return true;
+    return atomic_compare_exchange_strong_explicit(slot, &v, index_slot_with_freq(v, f + 1),
+                                                   memory_order_relaxed, memory_order_relaxed);
 }
 
 _Atomic uint64_t *index_empty_slot_locked(struct index *ix, uint64_t h)
@@ -175,7 +202,7 @@ int index_extend_locked(struct index *ix, uint64_t h)
         b = ov_bucket(ix, next_of(b));
     uint64_t v = atomic_load_explicit(b, memory_order_relaxed);
     v = (v & ((1ull << NEXT_SHIFT) - 1)) | id << NEXT_SHIFT;
-    atomic_store_explicit(b, v, memory_order_relaxed);
+    atomic_store_explicit(b, v, memory_order_release); /* lock-free readers follow it */
     atomic_fetch_add_explicit(&ix->ov_used, 1, memory_order_relaxed);
     return 0;
 }
@@ -214,9 +241,7 @@ bool index_has_spare(struct index *ix)
 
 uint64_t index_cas_locked(struct index *ix, uint64_t h)
 {
-    uint64_t v = atomic_load_explicit(bucket(ix, h), memory_order_relaxed);
-    uint64_t ctr = ((v >> CAS_SHIFT) & CAS_MASK) + 1;
-    return ctr << ix->bits | (h & ix->mask);
+    return index_cas_from(ix, h, atomic_load_explicit(bucket(ix, h), memory_order_relaxed));
 }
 
 void index_cas_bump_locked(struct index *ix, uint64_t h)

@@ -6,7 +6,8 @@
  *   bits 0-19 offset/8 | bits 20-43 segment | bits 44-55 tag (never 0) | bits 56-63 frequency
  * A zero slot is empty. Full chains continue in overflow buckets (same shape; their word 0 only
  * links), carved from memory handed in with index_add_chunk(), so the index grows in steps
- * without rehashing. Every slot access happens with the primary bucket's lock held. */
+ * without rehashing. Writers change slots with the primary bucket's lock held; readers may walk a
+ * chain without it (index_find, index_version) and validate what they saw (see store.c). */
 #ifndef RC_INDEX_H
 #define RC_INDEX_H
 
@@ -18,7 +19,6 @@
 
 #define INDEX_SLOTS       7
 #define INDEX_BUCKET_SIZE 64
-#define INDEX_FREQ_MAX    3
 
 struct index {
     _Atomic uint64_t *buckets; /* nbuckets * 8 words */
@@ -75,9 +75,23 @@ size_t index_primary_bytes(const struct index *ix);
 void index_lock(struct index *ix, uint64_t h);
 void index_unlock(struct index *ix, uint64_t h);
 
-/* Visits the used slots of h's chain until fn returns true; returns that slot or NULL. */
+/* Visits the used slots of h's chain until fn returns true; returns that slot or NULL. Slots are
+ * read with acquire loads, so it may run without the lock (a writer may change slots meanwhile;
+ * the caller validates). */
 typedef bool (*index_match_fn)(void *ctx, _Atomic uint64_t *slot, uint64_t value);
-_Atomic uint64_t *index_find_locked(struct index *ix, uint64_t h, index_match_fn fn, void *ctx);
+_Atomic uint64_t *index_find(struct index *ix, uint64_t h, index_match_fn fn, void *ctx);
+/* The header word of h's bucket (acquire): odd while a writer holds the lock; every store into
+ * the bucket bumps its cas counter and a grown chain changes its link. (A delete or a move of an
+ * item leaves it as it was: readers re-check the slot itself for those.) */
+uint64_t index_version(struct index *ix, uint64_t h);
+static inline bool index_version_locked(uint64_t version)
+{
+    return version & 1;
+}
+/* The cas that items of h's bucket get, from a header word read by index_version. */
+uint64_t index_cas_from(struct index *ix, uint64_t h, uint64_t version);
+/* Bumps a slot's frequency (capped at max) if the slot still holds v; false if it changed. */
+bool index_slot_bump(_Atomic uint64_t *slot, uint64_t v, unsigned max);
 /* An empty slot in h's chain, or NULL when the chain is full (see index_extend_locked). */
 _Atomic uint64_t *index_empty_slot_locked(struct index *ix, uint64_t h);
 /* Links a free overflow bucket to h's chain. 0 or RC_ERR_FULL (add a chunk first). */

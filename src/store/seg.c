@@ -95,7 +95,7 @@ uint32_t seg_pins(const struct seg_pool *p, uint32_t id)
 {
     uint32_t n = 0;
     for (unsigned w = 0; w < p->npin; w++)
-        n += atomic_load_explicit(&p->pins[(size_t)w * p->nseg + id], memory_order_acquire);
+        n += atomic_load(&p->pins[(size_t)w * p->nseg + id]); /* seq_cst: see space.c */
     return n;
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SEG_NONE         UINT32_MAX
 #define SEG_ALIGN        8u
@@ -77,7 +78,7 @@ void seg_pool_deinit(struct seg_pool *p);
 uint32_t seg_alloc(struct seg_pool *p, uint32_t now);
 /* Returns a segment to the free list (store lock held; no item of it indexed, no pin). */
 void seg_free(struct seg_pool *p, uint32_t id);
-/* Sum of the pins on a segment (acquire). */
+/* Sum of the pins on a segment (seq_cst loads, the reclaimer side of the lock-free read). */
 uint32_t seg_pins(const struct seg_pool *p, uint32_t id);
 
 static inline char *seg_data(const struct seg_pool *p, uint32_t id)
@@ -104,6 +105,15 @@ static inline void seg_item_set_bits(char *item, uint8_t set, uint8_t clear)
         __atomic_fetch_and((uint8_t *)item + 1, (uint8_t)~clear, __ATOMIC_RELAXED);
     if (set)
         __atomic_fetch_or((uint8_t *)item + 1, set, __ATOMIC_RELAXED);
+}
+
+/* Copies an item of size bytes to dst; the bits byte is read atomically (readers may set state
+ * bits while the item is copied forward; a bit set after the copy is lost, which is benign). */
+static inline void seg_item_copy(char *dst, const char *src, uint32_t size)
+{
+    dst[0] = src[0];
+    __atomic_store_n((uint8_t *)dst + 1, seg_item_bits(src), __ATOMIC_RELAXED);
+    memcpy(dst + 2, src + 2, size - 2);
 }
 
 #endif

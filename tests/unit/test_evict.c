@@ -46,16 +46,27 @@ static void test_queues_and_victims(void)
 
 static void test_fates_and_ghost(void)
 {
+    struct evict e0;
+    CHECK_EQ(evict_init(&e0, 1, 1024), 0);
     unsigned f = 0;
-    CHECK(!evict_item_fate(EVICT_YOUNG, &f)); /* never hit while young: out */
+    CHECK(!evict_item_fate(&e0, EVICT_YOUNG, &f)); /* never hit while young: out */
     f = 2;
-    CHECK(evict_item_fate(EVICT_YOUNG, &f)); /* hit: to main, counter reset */
+    CHECK(evict_item_fate(&e0, EVICT_YOUNG, &f)); /* hit: to main, counter reset */
     CHECK_EQ(f, 0);
     f = 0;
-    CHECK(!evict_item_fate(EVICT_MAIN, &f));
+    CHECK(!evict_item_fate(&e0, EVICT_MAIN, &f));
     f = 3;
-    CHECK(evict_item_fate(EVICT_MAIN, &f)); /* CLOCK-like second chance */
+    CHECK(evict_item_fate(&e0, EVICT_MAIN, &f)); /* CLOCK-like second chance */
     CHECK_EQ(f, 2);
+    /* stricter thresholds: one hit is not enough to be promoted or kept */
+    e0.promote_freq = e0.keep_freq = 2;
+    f = 1;
+    CHECK(!evict_item_fate(&e0, EVICT_YOUNG, &f));
+    CHECK(!evict_item_fate(&e0, EVICT_MAIN, &f));
+    f = 2;
+    CHECK(evict_item_fate(&e0, EVICT_MAIN, &f));
+    CHECK_EQ(f, 1);
+    evict_deinit(&e0);
     struct evict e;
     CHECK_EQ(evict_init(&e, 1, 1 << 12), 0);
     uint64_t h = 0x123456789abcdef0ull;

@@ -1,0 +1,435 @@
+/* space: segments in use, the index's growth, reclaim and eviction (see space.h).
+ *
+ * Design: writers append to their own open segment (open[tid][group]) without a lock; only when
+ * it is full do they come here, under the store lock, to seal it into the young queue and take a
+ * fresh one. When no segment is free, reclaim runs in that writer's thread: first segments that
+ * are empty or wholly expired (TTL groups), then, unless -M, one victim chosen by evict.c whose
+ * live items are walked: each is found in the index by location (bucket lock held), then copied
+ * forward into main_open[group] or evicted, as evict_item_fate() says.
+ *
+ * The spare segment: copy-forward needs a destination while no segment is free. The first
+ * reclaim that wants one and finds none leaves the items it keeps in place (their segment joins
+ * main as a whole) and turns `reserve_on` on; from then on a freed victim refills `reserve`
+ * whenever it is empty. A cache that never copies forward (a pure fill, or -M) therefore holds
+ * no idle segment.
+ *
+ * Invariants: a segment is reused only when none of its items is indexed and seg_pins() is 0; a
+ * victim pinned while it was reclaimed is parked (SEG_DRAIN) and freed once unpinned. Memory:
+ * primary index + ghost + nseg segments (items and overflow buckets) <= mem_limit, except for the
+ * documented floor of nworkers + 4 segments at tiny -m.
+ *
+ * Concurrency with lock-free readers (store.c): a reader pins a segment, then re-reads the slot.
+ * Here every slot that stops pointing into a segment is stored seq_cst, live counters are seq_cst
+ * RMWs, and pins are read seq_cst after that, so either the reader sees the slot change or the
+ * reclaimer sees the pin (Dekker's pattern). Ownership: struct space owns all of it; the clock is
+ * the caller's. */
+#include "space.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ringcache/status.h"
+
+#define SEG_SIZE_DEFAULT (1u << 20)
+#define SEG_SIZE_MIN     (64u << 10)
+#define SEG_MIN_COUNT    32
+#define GHOST_MIN_BYTES  (16u << 10)
+#define VICTIM_SCAN      64
+
+int space_layout(const struct store_config *c, struct space_layout *out)
+{
+    /* at least SEG_MIN_COUNT + 2 per worker segments: halve the segment size for small -m */
+    size_t want = SEG_MIN_COUNT + 2 * (size_t)c->nworkers;
+    size_t ss = SEG_SIZE_DEFAULT;
+    while (ss > SEG_SIZE_MIN && c->mem_limit / ss < want)
+        ss >>= 1;
+    /* -I above 1 MiB: bigger segments, if memory allows as many */
+    while (ss < c->item_size_max && ss < SEG_SIZE_MAX && c->mem_limit / (ss << 1) >= want)
+        ss <<= 1;
+    /* primary index: 1/128 of memory; chains grow into overflow buckets carved from segments */
+    size_t pow = 64;
+    while (pow < c->mem_limit / 8192)
+        pow <<= 1;
+    size_t fixed = pow * INDEX_BUCKET_SIZE + GHOST_MIN_BYTES;
+    size_t n = c->mem_limit > fixed ? (c->mem_limit - fixed) / ss : 0;
+    size_t min = (size_t)c->nworkers + 4;
+    if (n < min)
+        n = min; /* tiny -m: a documented floor, as memcached's one page per class */
+    if (n >= (1u << 24))
+        return RC_ERR_INVAL;
+    /* the ghost table takes the remainder */
+    size_t used = pow * INDEX_BUCKET_SIZE + n * ss;
+    size_t left = c->mem_limit > used ? c->mem_limit - used : GHOST_MIN_BYTES;
+    size_t g = 4096;
+    while (g * 2 * sizeof(uint32_t) <= left)
+        g <<= 1;
+    out->seg_size = ss;
+    out->nseg = (uint32_t)n;
+    out->nbuckets = pow;
+    out->ghost_entries = g;
+    out->young_quota = n / 10 ? (uint32_t)(n / 10) : 1;
+    return 0;
+}
+
+int space_init(struct space *sp, const struct store_config *cfg, uint32_t now)
+{
+    (void)now;
+    memset(sp, 0, sizeof(*sp));
+    struct space_layout l;
+    int rc = space_layout(cfg, &l);
+    if (rc)
+        return rc;
+    sp->nworkers = cfg->nworkers;
+    sp->no_evict = cfg->no_evict;
+    sp->reserve = SEG_NONE;
+    for (unsigned g = 0; g < TTL_NGROUPS; g++)
+        sp->main_open[g] = SEG_NONE;
+    size_t nopen = (size_t)cfg->nworkers * TTL_NGROUPS;
+    sp->open = malloc(nopen * sizeof(*sp->open));
+    sp->ctr = aligned_alloc(64, ((size_t)cfg->nworkers + 1) * sizeof(*sp->ctr));
+    if (!sp->open || !sp->ctr) {
+        free(sp->open);
+        free(sp->ctr);
+        return RC_ERR_NOMEM;
+    }
+    memset(sp->ctr, 0, ((size_t)cfg->nworkers + 1) * sizeof(*sp->ctr));
+    for (size_t i = 0; i < nopen; i++)
+        sp->open[i] = SEG_NONE;
+    if ((rc = seg_pool_init(&sp->pool, l.nseg, l.seg_size, cfg->nworkers)) != 0 ||
+        (rc = index_init(&sp->ix, l.nbuckets, l.nseg)) != 0 ||
+        (rc = evict_init(&sp->ev, l.young_quota, l.ghost_entries)) != 0) {
+        index_deinit(&sp->ix);
+        seg_pool_deinit(&sp->pool);
+        free(sp->open);
+        free(sp->ctr);
+        return rc;
+    }
+    pthread_mutex_init(&sp->lock, NULL);
+    return 0;
+}
+
+void space_deinit(struct space *sp)
+{
+    evict_deinit(&sp->ev);
+    index_deinit(&sp->ix);
+    seg_pool_deinit(&sp->pool);
+    free(sp->open);
+    free(sp->ctr);
+    pthread_mutex_destroy(&sp->lock);
+    memset(sp, 0, sizeof(*sp));
+}
+
+/* ---- items in the index (bucket lock held) ---- */
+
+bool space_match_slot(void *ctx, _Atomic uint64_t *slot, uint64_t v)
+{
+    struct space_match *m = ctx;
+    (void)slot;
+    if (m->seg != SEG_NONE)
+        return index_slot_seg(v) == m->seg && index_slot_off(v) == m->off;
+    if (index_slot_tag(v) != m->tag)
+        return false;
+    const char *p = space_item(m->sp, v);
+    if ((unsigned char)p[0] != m->klen)
+        return false;
+    if (seg_item_parse(p, m->sp->pool.seg_size - index_slot_off(v), &m->it) != 0)
+        return false;
+    return memcmp(m->it.key, m->key, m->klen) == 0;
+}
+
+void space_account(struct space *sp, unsigned tid, uint64_t v, uint32_t size, int sign)
+{
+    struct seg *g = &sp->pool.segs[index_slot_seg(v)];
+    if (sign > 0) {
+        atomic_fetch_add(&g->live_items, 1);
+        atomic_fetch_add_explicit(&g->live_bytes, size, memory_order_relaxed);
+    } else {
+        atomic_fetch_sub(&g->live_items, 1);
+        atomic_fetch_sub_explicit(&g->live_bytes, size, memory_order_relaxed);
+    }
+    struct space_counters *c = space_ctr(sp, tid);
+    atomic_fetch_add_explicit(&c->items, sign, memory_order_relaxed);
+    atomic_fetch_add_explicit(&c->bytes, sign * (int64_t)size, memory_order_relaxed);
+}
+
+static inline void add(_Atomic uint64_t *c, uint64_t n)
+{
+    atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+void space_drop_locked(struct space *sp, unsigned tid, _Atomic uint64_t *slot, uint64_t v,
+                       const struct seg_item *it, enum space_drop why)
+{
+    atomic_store(slot, 0);
+    space_account(sp, tid, v, it->size, -1);
+    bool fetched = seg_item_bits(space_item(sp, v)) & SEG_IB_FETCHED;
+    struct space_counters *c = space_ctr(sp, tid);
+    if (why == SPACE_DROP_EXPIRED) {
+        add(&c->reclaimed, 1);
+        if (!fetched)
+            add(&c->expired_unfetched, 1);
+    } else if (why == SPACE_DROP_EVICT) {
+        add(&c->evictions, 1);
+        if (!fetched)
+            add(&c->evicted_unfetched, 1);
+    }
+}
+
+_Atomic uint64_t *space_lookup_locked(struct space *sp, unsigned tid, uint64_t h, const char *key,
+                                      size_t klen, uint32_t now, struct space_match *m)
+{
+    m->sp = sp;
+    m->key = key;
+    m->klen = klen;
+    m->tag = index_tag(h);
+    m->seg = SEG_NONE;
+    _Atomic uint64_t *slot = index_find(&sp->ix, h, space_match_slot, m);
+    if (!slot)
+        return NULL;
+    if (clock_expired(m->it.exptime, now)) {
+        space_drop_locked(sp, tid, slot, atomic_load_explicit(slot, memory_order_relaxed), &m->it,
+                          SPACE_DROP_EXPIRED);
+        return NULL;
+    }
+    return slot;
+}
+
+/* ---- segments: open, seal, reclaim (store lock held) ---- */
+
+static uint32_t live_items(const struct space *sp, uint32_t id)
+{
+    return atomic_load(&sp->pool.segs[id].live_items);
+}
+
+/* A reclaimed segment goes to the spare slot if copy-forward wants one, else to the free list. */
+static void give_back(struct space *sp, uint32_t id)
+{
+    if (sp->reserve_on && sp->reserve == SEG_NONE) {
+        sp->pool.segs[id].state = SEG_OPEN;
+        sp->reserve = id;
+    } else {
+        seg_free(&sp->pool, id);
+    }
+}
+
+static uint32_t take_reserve(struct space *sp, uint32_t now)
+{
+    uint32_t id = sp->reserve;
+    sp->reserve = SEG_NONE;
+    struct seg *g = &sp->pool.segs[id];
+    g->create_time = now;
+    g->exp_max = g->write_off = 0;
+    atomic_store(&g->live_items, 0);
+    atomic_store_explicit(&g->live_bytes, 0, memory_order_relaxed);
+    atomic_store_explicit(&g->last_hit, now, memory_order_relaxed);
+    return id;
+}
+
+/* main_open[g] with room for `need` bytes, sealing a full one; SEG_NONE if no segment is left. */
+static uint32_t main_dest(struct space *sp, unsigned g, uint32_t need, uint32_t now)
+{
+    uint32_t id = sp->main_open[g];
+    if (id != SEG_NONE && sp->pool.segs[id].write_off + need <= sp->pool.seg_size)
+        return id;
+    if (id != SEG_NONE)
+        evict_push(&sp->ev, &sp->pool, id, EVICT_MAIN);
+    sp->main_open[g] = SEG_NONE;
+    uint32_t nid = seg_alloc(&sp->pool, now);
+    if (nid == SEG_NONE && sp->reserve != SEG_NONE)
+        nid = take_reserve(sp, now);
+    if (nid == SEG_NONE) {
+        sp->reserve_on = true;
+        return SEG_NONE;
+    }
+    sp->pool.segs[nid].state = SEG_OPEN;
+    sp->pool.segs[nid].group = (uint8_t)g;
+    sp->main_open[g] = nid;
+    return nid;
+}
+
+/* Copies a live item forward into main, or evicts it (bucket lock held). With no destination
+ * left, an item the policy keeps stays where it is (returns true) and its segment joins main. */
+static bool reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Atomic uint64_t *slot,
+                                const struct seg_item *it, enum evict_queue q, uint32_t now)
+{
+    uint64_t v = atomic_load_explicit(slot, memory_order_relaxed);
+    if (clock_expired(it->exptime, now)) {
+        space_drop_locked(sp, tid, slot, v, it, SPACE_DROP_EXPIRED);
+        return false;
+    }
+    unsigned freq = index_slot_freq(v);
+    if (evict_item_fate(&sp->ev, q, &freq)) {
+        uint32_t dst = main_dest(sp, ttl_group(it->exptime, now), it->size, now);
+        if (dst == SEG_NONE) {
+            atomic_store(slot, index_slot_with_freq(v, freq));
+            return true;
+        }
+        struct seg *dg = &sp->pool.segs[dst];
+        seg_item_copy(seg_data(&sp->pool, dst) + dg->write_off, space_item(sp, v), it->size);
+        uint64_t nv = index_slot_make(index_slot_tag(v), dst, dg->write_off, freq);
+        space_account(sp, tid, nv, it->size, +1);
+        atomic_store(slot, nv);
+        space_account(sp, tid, v, it->size, -1);
+        ttl_note(dg, it->exptime);
+        dg->write_off += it->size;
+        add(&space_ctr(sp, tid)->copied, it->size);
+        return false;
+    }
+    if (q == EVICT_YOUNG)
+        evict_ghost_add(&sp->ev, h);
+    space_drop_locked(sp, tid, slot, v, it, SPACE_DROP_EVICT);
+    return false;
+}
+
+/* Unindexes every item of a queued segment, copying forward what the policy keeps. If some had
+ * to stay in place, the segment goes to the tail of main instead of being freed. */
+static void reclaim_segment(struct space *sp, unsigned tid, uint32_t id, enum evict_queue q,
+                            uint32_t now)
+{
+    struct seg *g = &sp->pool.segs[id];
+    evict_unlink(&sp->ev, &sp->pool, id);
+    g->state = SEG_DRAIN;
+    const char *base = seg_data(&sp->pool, id);
+    struct seg_item it;
+    bool kept = false;
+    for (uint32_t off = 0; off < g->write_off; off += it.size) {
+        if (live_items(sp, id) == 0)
+            break;
+        if (seg_item_parse(base + off, g->write_off - off, &it) != 0)
+            break;
+        uint64_t h = index_hash(it.key, it.klen);
+        struct space_match m = {.sp = sp, .seg = id, .off = off};
+        index_lock(&sp->ix, h);
+        _Atomic uint64_t *slot = index_find(&sp->ix, h, space_match_slot, &m);
+        if (slot)
+            kept |= reclaim_item_locked(sp, tid, h, slot, &it, q, now);
+        index_unlock(&sp->ix, h);
+    }
+    if (kept)
+        evict_push(&sp->ev, &sp->pool, id, EVICT_MAIN);
+}
+
+/* Frees sealed segments that are empty or wholly expired, and drained ones. */
+static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
+{
+    bool freed = false;
+    for (uint32_t id = 0; id < sp->pool.nseg; id++) {
+        struct seg *g = &sp->pool.segs[id];
+        if (g->state == SEG_YOUNG || g->state == SEG_MAIN) {
+            if (live_items(sp, id) != 0 && !ttl_seg_expired(g, now))
+                continue;
+            if (seg_pins(&sp->pool, id) != 0)
+                continue;
+            reclaim_segment(sp, tid, id, g->state == SEG_YOUNG ? EVICT_YOUNG : EVICT_MAIN, now);
+        }
+        if (g->state == SEG_DRAIN && live_items(sp, id) == 0 && seg_pins(&sp->pool, id) == 0) {
+            give_back(sp, id);
+            freed = true;
+        }
+    }
+    return freed;
+}
+
+/* A free segment for writing, reclaiming and evicting as needed; SEG_NONE if none can be had. */
+static uint32_t get_segment(struct space *sp, unsigned tid, uint32_t now)
+{
+    for (uint32_t round = 0; round < 2 * sp->pool.nseg + 8; round++) {
+        uint32_t id = seg_alloc(&sp->pool, now);
+        if (id != SEG_NONE)
+            return id;
+        if (reclaim_free(sp, tid, now))
+            continue;
+        if (sp->no_evict)
+            return SEG_NONE;
+        enum evict_queue q;
+        uint32_t v = evict_victim(&sp->ev, &sp->pool, VICTIM_SCAN, &q);
+        if (v == SEG_NONE)
+            return SEG_NONE;
+        reclaim_segment(sp, tid, v, q, now);
+        if (live_items(sp, v) == 0 && seg_pins(&sp->pool, v) == 0)
+            give_back(sp, v);
+    }
+    return SEG_NONE;
+}
+
+int space_open_segment(struct space *sp, unsigned tid, unsigned g, uint32_t now)
+{
+    pthread_mutex_lock(&sp->lock);
+    uint32_t *slot = &sp->open[tid * TTL_NGROUPS + g];
+    if (*slot != SEG_NONE)
+        evict_push(&sp->ev, &sp->pool, *slot, EVICT_YOUNG);
+    *slot = SEG_NONE;
+    uint32_t id = get_segment(sp, tid, now);
+    if (id != SEG_NONE) {
+        sp->pool.segs[id].group = (uint8_t)g;
+        *slot = id;
+    }
+    pthread_mutex_unlock(&sp->lock);
+    return id == SEG_NONE ? RC_ERR_NOMEM : 0;
+}
+
+int space_grow_index(struct space *sp, unsigned tid, uint32_t now)
+{
+    int rc = 0;
+    pthread_mutex_lock(&sp->lock);
+    if (!index_has_spare(&sp->ix)) {
+        uint32_t id = get_segment(sp, tid, now);
+        if (id == SEG_NONE) {
+            rc = RC_ERR_NOMEM;
+        } else {
+            sp->pool.segs[id].state = SEG_INDEX;
+            rc = index_add_chunk(&sp->ix, seg_data(&sp->pool, id), sp->pool.seg_size);
+            if (rc)
+                seg_free(&sp->pool, id);
+        }
+    }
+    pthread_mutex_unlock(&sp->lock);
+    return rc;
+}
+
+/* ---- statistics ---- */
+
+void space_stats(struct space *sp, struct store_stats *out)
+{
+    int64_t items = 0, bytes = 0;
+    for (unsigned i = 0; i <= sp->nworkers; i++) {
+        struct space_counters *c = &sp->ctr[i];
+        items += atomic_load_explicit(&c->items, memory_order_relaxed);
+        bytes += atomic_load_explicit(&c->bytes, memory_order_relaxed);
+        out->total_items += atomic_load_explicit(&c->total_items, memory_order_relaxed);
+        out->evictions += atomic_load_explicit(&c->evictions, memory_order_relaxed);
+        out->expired_unfetched += atomic_load_explicit(&c->expired_unfetched, memory_order_relaxed);
+        out->evicted_unfetched += atomic_load_explicit(&c->evicted_unfetched, memory_order_relaxed);
+        out->reclaimed += atomic_load_explicit(&c->reclaimed, memory_order_relaxed);
+        out->ghost_hits += atomic_load_explicit(&c->ghost_hits, memory_order_relaxed);
+        out->bytes_copied_forward += atomic_load_explicit(&c->copied, memory_order_relaxed);
+    }
+    out->curr_items = items > 0 ? (uint64_t)items : 0;
+    out->bytes = bytes > 0 ? (uint64_t)bytes : 0;
+    pthread_mutex_lock(&sp->lock);
+    out->segments_total = sp->pool.nseg;
+    out->segments_free = sp->pool.nfree + (sp->reserve != SEG_NONE);
+    out->segments_used = sp->pool.nseg - out->segments_free;
+    size_t chunks = sp->ix.chunk_bytes_total;
+    pthread_mutex_unlock(&sp->lock);
+    out->segment_size = sp->pool.seg_size;
+    out->index_bytes = index_primary_bytes(&sp->ix) + evict_ghost_bytes(&sp->ev) + chunks;
+    out->index_slots = ((uint64_t)(sp->ix.mask + 1) +
+                        atomic_load_explicit(&sp->ix.ov_total, memory_order_relaxed)) *
+                       INDEX_SLOTS;
+}
+
+void space_reset_stats(struct space *sp)
+{
+    for (unsigned i = 0; i <= sp->nworkers; i++) {
+        struct space_counters *c = &sp->ctr[i];
+        atomic_store(&c->total_items, 0);
+        atomic_store(&c->evictions, 0);
+        atomic_store(&c->expired_unfetched, 0);
+        atomic_store(&c->evicted_unfetched, 0);
+        atomic_store(&c->reclaimed, 0);
+        atomic_store(&c->ghost_hits, 0);
+        atomic_store(&c->copied, 0);
+    }
+}

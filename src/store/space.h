@@ -1,0 +1,112 @@
+/* space: where items live and how memory comes back (internal to src/store).
+ *
+ * struct space ties the segment pool, the index and the S3-FIFO queues together under the store
+ * lock: it sizes them from -m (space_layout), opens segments for writers, grows the index, and
+ * reclaims (frees expired or empty segments, then evicts a victim, copying forward what the policy
+ * keeps). It also owns the item accounting (per-segment live counters and per-worker counters)
+ * and the locked lookup shared by every write. The store facade (store.c) plans and publishes
+ * writes and serves reads on top of it.
+ *
+ * Locking: `lock` guards the free list, the queues, segment states, main_open and reserve;
+ * functions named *_locked here need the key's bucket lock (not the store lock). Order: store
+ * lock before bucket lock. */
+#ifndef RC_SPACE_H
+#define RC_SPACE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evict.h"
+#include "index.h"
+#include "seg.h"
+#include "store.h"
+#include "ttl.h"
+
+/* Per-worker counters (one cache line each; the last row is shared by non-worker callers). */
+struct space_counters {
+    _Atomic int64_t items, bytes;
+    _Atomic uint64_t total_items, evictions, expired_unfetched, evicted_unfetched, reclaimed;
+    _Atomic uint64_t ghost_hits, copied;
+} __attribute__((aligned(64)));
+
+/* How -m is split. */
+struct space_layout {
+    size_t seg_size;
+    uint32_t nseg;
+    size_t nbuckets;      /* primary index buckets (64 bytes each) */
+    size_t ghost_entries; /* 4 bytes each */
+    uint32_t young_quota; /* segments the young queue may hold */
+};
+
+struct space {
+    struct seg_pool pool;
+    struct index ix;
+    struct evict ev;
+    pthread_mutex_t lock;
+    unsigned nworkers;
+    bool no_evict;
+    bool reserve_on;                 /* copy-forward has needed a spare segment (store lock) */
+    uint32_t reserve;                /* spare copy-forward destination (store lock) */
+    uint32_t *open;                  /* [nworkers][TTL_NGROUPS], each row its worker's own */
+    uint32_t main_open[TTL_NGROUPS]; /* copy-forward destinations (store lock) */
+    struct space_counters *ctr;      /* [nworkers + 1] */
+};
+
+/* A key (or a location, when seg != SEG_NONE) to match against slots; it receives the item. */
+struct space_match {
+    struct space *sp;
+    const char *key;
+    size_t klen;
+    uint32_t tag;
+    uint32_t seg, off;
+    struct seg_item it;
+};
+
+enum space_drop { SPACE_DROP_DELETE, SPACE_DROP_EXPIRED, SPACE_DROP_EVICT };
+
+/* Splits cfg->mem_limit into segments, primary index and ghost table. 0 or RC_ERR_INVAL. */
+int space_layout(const struct store_config *cfg, struct space_layout *out);
+/* Sets up everything for cfg. 0, RC_ERR_INVAL or RC_ERR_NOMEM (then nothing to deinit). */
+int space_init(struct space *sp, const struct store_config *cfg, uint32_t now);
+void space_deinit(struct space *sp);
+
+static inline struct space_counters *space_ctr(struct space *sp, unsigned tid)
+{
+    return &sp->ctr[tid < sp->nworkers ? tid : sp->nworkers];
+}
+/* The item a slot points to. */
+static inline char *space_item(const struct space *sp, uint64_t v)
+{
+    return seg_data(&sp->pool, index_slot_seg(v)) + index_slot_off(v);
+}
+/* Largest item a segment takes. */
+static inline size_t space_item_max(const struct space *sp)
+{
+    return sp->pool.seg_size;
+}
+
+/* index_match_fn for struct space_match. */
+bool space_match_slot(void *ctx, _Atomic uint64_t *slot, uint64_t v);
+/* Finds key's live item (bucket lock held); expired ones are removed on the way. */
+_Atomic uint64_t *space_lookup_locked(struct space *sp, unsigned tid, uint64_t h, const char *key,
+                                      size_t klen, uint32_t now, struct space_match *m);
+/* Counts an item in (+1) or out (-1) of its segment and the worker's totals. */
+void space_account(struct space *sp, unsigned tid, uint64_t v, uint32_t size, int sign);
+/* Unindexes an item (bucket lock held) and counts why. */
+void space_drop_locked(struct space *sp, unsigned tid, _Atomic uint64_t *slot, uint64_t v,
+                       const struct seg_item *it, enum space_drop why);
+
+/* Replaces worker tid's open segment of TTL group g with a fresh one, reclaiming as needed.
+ * 0 or RC_ERR_NOMEM. No bucket lock may be held. */
+int space_open_segment(struct space *sp, unsigned tid, unsigned g, uint32_t now);
+/* Gives the index one more segment of overflow buckets. 0 or RC_ERR_NOMEM / RC_ERR_FULL. */
+int space_grow_index(struct space *sp, unsigned tid, uint32_t now);
+
+/* Memory-side statistics (everything but the counters' sums, which store.c adds). */
+void space_stats(struct space *sp, struct store_stats *out);
+void space_reset_stats(struct space *sp);
+
+#endif

@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "exec.h"
+#include "exec_binary.h"
 #include "loop.h"
 #include "ringcache/status.h"
 #include "settings.h"
@@ -299,13 +300,16 @@ static void swallow_input(struct conn *c)
 /* A header whose value the server refuses outright: answer and discard the block unbuffered. */
 static bool refuse_too_large(struct conn *c, const struct proto_req *req)
 {
-    if (!(proto_cmd_bits(req->cmd) & PROTO_F_VALUE) || req->kind != PROTO_TEXT)
+    if (!(proto_cmd_bits(req->cmd) & PROTO_F_VALUE))
         return false;
     if (req->value_len <= c->w->settings->item_size_max && req->total_len <= c->rbuf.max)
         return false;
     stats_add(&c->w->st->store_too_large, 1);
     exec_drop_stale(c, req, buf_rptr(&c->rbuf));
-    conn_out_line(c, "SERVER_ERROR object too large for cache");
+    if (req->kind == PROTO_BINARY)
+        exec_binary_too_large(c, req);
+    else
+        conn_out_line(c, "SERVER_ERROR object too large for cache");
     c->swallow = req->total_len;
     swallow_input(c);
     return true;
@@ -333,7 +337,9 @@ static int process(struct conn *c, int *budget, size_t *need)
             return PROC_NEED_INPUT;
         }
         if (rc == PROTO_ERROR) {
-            if (!req->noreply)
+            if (req->kind == PROTO_BINARY)
+                exec_binary_error(c, req);
+            else if (!req->noreply)
                 conn_out_line(c, req->err);
             buf_consume(&c->rbuf, req->total_len);
             if (req->close)

@@ -32,6 +32,7 @@ struct conn {
     struct worker *w;
     struct buf rbuf;
     struct buf wbuf;
+    int proto; /* enum settings_proto the first request picked under -B auto (zeroed on open) */
     struct conn_out outs[CONN_OUTS];
     unsigned nouts;   /* queued pieces */
     unsigned out_idx; /* first piece not fully written */

@@ -17,6 +17,8 @@
 
 #include "clock.h"
 #include "conn.h"
+#include "exec_binary.h"
+#include "exec_meta.h"
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
@@ -27,13 +29,20 @@
 
 int exec_parse(struct conn *c, const char *base, size_t len, struct proto_req *req)
 {
-    switch (c->w->settings->proto) {
+    enum settings_proto p = c->w->settings->proto;
+    if (p == SETTINGS_PROTO_AUTO)
+        p = c->proto; /* -B auto: the first request picks the connection's protocol */
+    switch (p) {
     case SETTINGS_PROTO_ASCII:
         return proto_parse_text(base, len, req);
     case SETTINGS_PROTO_BINARY:
         return proto_parse_binary(base, len, req);
-    default:
-        return proto_parse(base, len, req);
+    default: {
+        int rc = proto_parse(base, len, req);
+        if (rc != PROTO_NEED_MORE)
+            c->proto = req->kind == PROTO_BINARY ? SETTINGS_PROTO_BINARY : SETTINGS_PROTO_ASCII;
+        return rc;
+    }
     }
 }
 
@@ -42,11 +51,10 @@ int exec_request(struct conn *c, const struct proto_req *req, const char *base)
     switch (req->kind) {
     case PROTO_TEXT:
         return exec_text(c, req, base);
-    case PROTO_META: /* exec_meta() joins here once exec_meta.c exists */
-        conn_out_line(c, "ERROR");
-        return EXEC_DONE;
-    default: /* binary: exec_binary() joins here; until then the connection is closed */
-        return EXEC_CLOSE;
+    case PROTO_META:
+        return exec_meta(c, req, base);
+    default:
+        return exec_binary(c, req, base);
     }
 }
 

@@ -46,7 +46,7 @@
     X('C', "disable-cas", "", "disable use of CAS")                                                \
     X('b', "listen-backlog", "num", "set the backlog queue limit (default: 1024)")                 \
     X('B', "protocol", "name",                                                                     \
-      "protocol - ascii or auto (default: auto); binary is not supported yet")                     \
+      "protocol - one of ascii, binary, or auto (default: auto)")                                  \
     X('I', "max-item-size", "num", "adjusts max item size (default: 1m, min: 1k, k/m suffixes)")   \
     X('F', "disable-flush-all", "", "disable flush_all command")                                   \
     X('o', "extended", "opts", "comma separated list of extended options:")
@@ -280,7 +280,7 @@ static int apply_option(struct settings *s, int ch, char *arg, char *err, size_t
         else if (strcmp(arg, "ascii") == 0)
             s->proto = SETTINGS_PROTO_ASCII;
         else if (strcmp(arg, "binary") == 0)
-            BAD("the binary protocol is not supported yet: use -B ascii or -B auto");
+            s->proto = SETTINGS_PROTO_BINARY;
         else
             BAD("Invalid value for binding protocol: %s\n -- should be one of auto, binary, or "
                 "ascii",

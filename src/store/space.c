@@ -7,11 +7,11 @@
  * live items are walked: each is found in the index by location (bucket lock held), then copied
  * forward into main_open[group] or evicted, as evict_item_fate() says.
  *
- * The spare segment: copy-forward needs a destination while no segment is free. The first
- * reclaim that wants one and finds none leaves the items it keeps in place (their segment joins
- * main as a whole) and turns `reserve_on` on; from then on a freed victim refills `reserve`
- * whenever it is empty. A cache that never copies forward (a pure fill, or -M) therefore holds
- * no idle segment.
+ * The spare segment: copy-forward needs a destination while no segment is free, so a spare
+ * (`reserve`) is kept and refilled by a freed victim whenever it is empty. Only items that were
+ * hit are ever copied forward, so the spare is set aside (`reserve_on`) once the first hit has
+ * been seen (`hits_seen`, set by readers), or when a reclaim wanted a destination and found none
+ * (those items are evicted, once). A cache that is only filled therefore holds no idle segment.
  *
  * Invariants: a segment is reused only when none of its items is indexed and seg_pins() is 0; a
  * victim pinned while it was reclaimed is parked (SEG_DRAIN) and freed once unpinned. Memory:
@@ -248,42 +248,37 @@ static uint32_t main_dest(struct space *sp, unsigned g, uint32_t need, uint32_t 
     return nid;
 }
 
-/* Copies a live item forward into main, or evicts it (bucket lock held). With no destination
- * left, an item the policy keeps stays where it is (returns true) and its segment joins main. */
-static bool reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Atomic uint64_t *slot,
+/* Copies a live item forward into main, or evicts it (bucket lock held). */
+static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Atomic uint64_t *slot,
                                 const struct seg_item *it, enum evict_queue q, uint32_t now)
 {
     uint64_t v = atomic_load_explicit(slot, memory_order_relaxed);
     if (clock_expired(it->exptime, now)) {
         space_drop_locked(sp, tid, slot, v, it, SPACE_DROP_EXPIRED);
-        return false;
+        return;
     }
     unsigned freq = index_slot_freq(v);
     if (evict_item_fate(&sp->ev, q, &freq)) {
         uint32_t dst = main_dest(sp, ttl_group(it->exptime, now), it->size, now);
-        if (dst == SEG_NONE) {
-            atomic_store(slot, index_slot_with_freq(v, freq));
-            return true;
+        if (dst != SEG_NONE) {
+            struct seg *dg = &sp->pool.segs[dst];
+            seg_item_copy(seg_data(&sp->pool, dst) + dg->write_off, space_item(sp, v), it->size);
+            uint64_t nv = index_slot_make(index_slot_tag(v), dst, dg->write_off, freq);
+            space_account(sp, tid, nv, it->size, +1);
+            atomic_store(slot, nv);
+            space_account(sp, tid, v, it->size, -1);
+            ttl_note(dg, it->exptime);
+            dg->write_off += it->size;
+            add(&space_ctr(sp, tid)->copied, it->size);
+            return;
         }
-        struct seg *dg = &sp->pool.segs[dst];
-        seg_item_copy(seg_data(&sp->pool, dst) + dg->write_off, space_item(sp, v), it->size);
-        uint64_t nv = index_slot_make(index_slot_tag(v), dst, dg->write_off, freq);
-        space_account(sp, tid, nv, it->size, +1);
-        atomic_store(slot, nv);
-        space_account(sp, tid, v, it->size, -1);
-        ttl_note(dg, it->exptime);
-        dg->write_off += it->size;
-        add(&space_ctr(sp, tid)->copied, it->size);
-        return false;
     }
     if (q == EVICT_YOUNG)
         evict_ghost_add(&sp->ev, h);
     space_drop_locked(sp, tid, slot, v, it, SPACE_DROP_EVICT);
-    return false;
 }
 
-/* Unindexes every item of a queued segment, copying forward what the policy keeps. If some had
- * to stay in place, the segment goes to the tail of main instead of being freed. */
+/* Unindexes every item of a queued segment, copying forward what the policy keeps. */
 static void reclaim_segment(struct space *sp, unsigned tid, uint32_t id, enum evict_queue q,
                             uint32_t now)
 {
@@ -292,7 +287,6 @@ static void reclaim_segment(struct space *sp, unsigned tid, uint32_t id, enum ev
     g->state = SEG_DRAIN;
     const char *base = seg_data(&sp->pool, id);
     struct seg_item it;
-    bool kept = false;
     for (uint32_t off = 0; off < g->write_off; off += it.size) {
         if (live_items(sp, id) == 0)
             break;
@@ -303,11 +297,9 @@ static void reclaim_segment(struct space *sp, unsigned tid, uint32_t id, enum ev
         index_lock(&sp->ix, h);
         _Atomic uint64_t *slot = index_find(&sp->ix, h, space_match_slot, &m);
         if (slot)
-            kept |= reclaim_item_locked(sp, tid, h, slot, &it, q, now);
+            reclaim_item_locked(sp, tid, h, slot, &it, q, now);
         index_unlock(&sp->ix, h);
     }
-    if (kept)
-        evict_push(&sp->ev, &sp->pool, id, EVICT_MAIN);
 }
 
 /* Frees sealed segments that are empty or wholly expired, and drained ones. */
@@ -334,6 +326,10 @@ static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
 /* A free segment for writing, reclaiming and evicting as needed; SEG_NONE if none can be had. */
 static uint32_t get_segment(struct space *sp, unsigned tid, uint32_t now)
 {
+    if (!sp->reserve_on && atomic_load_explicit(&sp->hits_seen, memory_order_relaxed))
+        sp->reserve_on = true;
+    if (sp->reserve_on && sp->reserve == SEG_NONE && sp->pool.nfree > 1)
+        sp->reserve = seg_alloc(&sp->pool, now);
     for (uint32_t round = 0; round < 2 * sp->pool.nseg + 8; round++) {
         uint32_t id = seg_alloc(&sp->pool, now);
         if (id != SEG_NONE)

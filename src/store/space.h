@@ -48,7 +48,8 @@ struct space {
     pthread_mutex_t lock;
     unsigned nworkers;
     bool no_evict;
-    bool reserve_on;                 /* copy-forward has needed a spare segment (store lock) */
+    bool reserve_on;                 /* keep a spare copy-forward segment (store lock) */
+    _Atomic bool hits_seen;          /* some read has hit: copy-forward may happen (relaxed) */
     uint32_t reserve;                /* spare copy-forward destination (store lock) */
     uint32_t *open;                  /* [nworkers][TTL_NGROUPS], each row its worker's own */
     uint32_t main_open[TTL_NGROUPS]; /* copy-forward destinations (store lock) */

@@ -270,6 +270,8 @@ static void fill_ref(struct store *s, struct rd *r, _Atomic uint64_t *slot, uint
     if (want_win && !(bits & SEG_IB_TOKEN)) /* the lock is held on this path: one winner */
         ref->win = !(__atomic_fetch_or(p + 1, SEG_IB_TOKEN, __ATOMIC_RELAXED) & SEG_IB_TOKEN);
     if (!o || !o->no_bump) {
+        if (!atomic_load_explicit(&s->sp.hits_seen, memory_order_relaxed))
+            atomic_store_explicit(&s->sp.hits_seen, true, memory_order_relaxed);
         index_slot_bump(slot, r->v, s->sp.ev.freq_max);
         if (!(bits & SEG_IB_FETCHED))
             seg_item_set_bits(p, SEG_IB_FETCHED, 0);

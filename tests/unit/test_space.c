@@ -120,6 +120,7 @@ static void test_evict_copy_forward_and_ghost(void)
 {
     struct space sp;
     mk(&sp, 4u << 20, 1, false);
+    atomic_store(&sp.hits_seen, true); /* as a reader's first hit does */
     unsigned n = 0;
     struct store_stats st = {0};
     while (n < 1000000) { /* fill until the first eviction */
@@ -132,31 +133,24 @@ static void test_evict_copy_forward_and_ghost(void)
         }
     }
     CHECK(st.evictions > 0);
-    CHECK(sp.reserve == SEG_NONE && !sp.reserve_on);
-    CHECK_EQ(find(&sp, 0, false), 0); /* the oldest went first */
-    /* hit half of the oldest young segment's first 100 items, then push it out: the first time
-     * no segment is free for copy-forward (they stay in place and their segment joins main),
-     * the second time the spare segment that this turned on receives copies */
+    CHECK(sp.reserve_on && sp.reserve != SEG_NONE); /* set aside while segments were free */
+    CHECK_EQ(find(&sp, 0, false), 0);               /* the oldest went first */
+    /* hit half of the oldest young segment's first 100 items, then push it out */
     unsigned first = 0;
-    for (int round = 0; round < 2; round++) {
-        while (!find(&sp, first, false))
-            first++;
-        for (unsigned i = first; i < first + 100; i += 2)
-            CHECK(find(&sp, i, true) != 0);
-        unsigned stop = n + 100000;
-        while (find(&sp, first + 1, false) && n < stop)
-            CHECK_EQ(put(&sp, n++), 0);
-        CHECK_EQ(find(&sp, first + 1, false), 0);
-        for (unsigned i = first; i < first + 100; i += 2)
-            CHECK(find(&sp, i, false) != 0); /* hit items reached main */
-        CHECK(sp.reserve_on);
-        CHECK(sp.ev.count[EVICT_MAIN] >= 1);
-        memset(&st, 0, sizeof(st));
-        space_stats(&sp, &st);
-        CHECK(round == 0 ? st.bytes_copied_forward == 0 : st.bytes_copied_forward >= 50 * 120);
-        if (round == 0)
-            first += 100;
-    }
+    while (!find(&sp, first, false))
+        first++;
+    for (unsigned i = first; i < first + 100; i += 2)
+        CHECK(find(&sp, i, true) != 0);
+    unsigned stop = n + 100000;
+    while (find(&sp, first + 1, false) && n < stop)
+        CHECK_EQ(put(&sp, n++), 0);
+    CHECK_EQ(find(&sp, first + 1, false), 0);
+    for (unsigned i = first; i < first + 100; i += 2)
+        CHECK(find(&sp, i, false) != 0); /* hit items were copied to main */
+    CHECK(sp.ev.count[EVICT_MAIN] + (sp.main_open[0] != SEG_NONE) >= 1);
+    memset(&st, 0, sizeof(st));
+    space_stats(&sp, &st);
+    CHECK(st.bytes_copied_forward >= 50 * 120);
     /* evicted unhit young keys left fingerprints (a few cells are overwritten by later ones) */
     unsigned ghosts = 0;
     for (unsigned i = first + 1; i < first + 100; i += 2) {

@@ -77,3 +77,13 @@ def test_connection_limit(make_server):
                 return False
 
     harness.poll_until(fresh_connection_served, 5, "a slot to free up after closing")
+
+
+def test_idle_timeout_option(make_server):
+    srv = make_server(["-o", "idle_timeout=1"])
+    with srv.connect() as idle:
+        idle.sync()
+        assert idle.closed_by_peer(timeout=8), "idle connection not closed"
+        assert idle.buf == b""
+    with srv.connect() as c:  # the server itself keeps serving
+        c.sync()

@@ -29,6 +29,7 @@ static void test_limit(void)
     buf_consume(&b, 100);
     CHECK_EQ(buf_append(&b, big, 100), RC_OK); /* compaction makes room */
     CHECK_EQ(buf_rlen(&b), 128);
+    buf_deinit(&b);
     CHECK_EQ(buf_init(&b, 256, 128), RC_ERR_INVAL);
     buf_deinit(&b);
 }

@@ -130,9 +130,10 @@ static int bin_get(struct conn *c, const struct proto_req *req, const char *base
     struct worker *w = c->w;
     const char *key = base + req->key.off;
     bool touch = req->cmd == PROTO_CMD_GAT;
-    struct store_get_opts o = {.touch = touch, .exptime = req->exptime};
     struct store_ref ref;
-    enum store_status st = store_get(w->store, w->tid, key, req->key.len, &o, &ref);
+    enum store_status st = store_get(w->store, w->tid, key, req->key.len, NULL, &ref);
+    if (st == STORE_OK && touch) /* fetch, then touch: a negative exptime still answers */
+        store_touch(w->store, w->tid, key, req->key.len, req->exptime);
     count_get(w, touch, st == STORE_OK);
     if (st == STORE_OK) {
         send_value(c, req, &ref, key);
@@ -149,9 +150,11 @@ static int bin_get(struct conn *c, const struct proto_req *req, const char *base
 static int bin_touch(struct conn *c, const struct proto_req *req, const char *base)
 {
     struct worker *w = c->w;
-    struct store_get_opts o = {.touch = true, .exptime = req->exptime, .no_bump = true};
+    struct store_get_opts o = {.no_bump = true};
     struct store_ref ref;
     enum store_status st = store_get(w->store, w->tid, base + req->key.off, req->key.len, &o, &ref);
+    if (st == STORE_OK)
+        store_touch(w->store, w->tid, base + req->key.off, req->key.len, req->exptime);
     STATS_INC(w->st, cmd_touch);
     if (st != STORE_OK) {
         STATS_INC(w->st, touch_misses);

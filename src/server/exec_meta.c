@@ -9,6 +9,8 @@
  * text executor's.
  *
  * Behaviour, checked against memcached 1.6.18 (/usr/bin/memcached):
+ *   - mg T fetches first and touches after (a touch is not atomic with the read here), so
+ *     "T-1" answers the value it expires; N vivifies with its own TTL, T then applies.
  *   - q hides EN (mg), HD (ms, md, ma); NS/EX/NF and errors are always sent. mg q on a hit still
  *     answers HD/VA. ma q on an item it vivified (N) still answers, as 1.6.18 does.
  *   - EN carries O and k; HD/NS/EX/NF of ms/md/ma carry O, k and c (ms: c0 when not stored).
@@ -219,14 +221,9 @@ static int meta_get(struct meta *m)
     const struct proto_req *req = m->req;
     struct store_get_opts o = {.no_bump = has(m, 'u')};
     int64_t n;
-    if (has(m, 'T')) {
-        o.touch = true;
-        o.exptime = req->exptime; /* also the TTL of a vivified item, as memcached ends up */
-    }
     if (has(m, 'N') && tok_i64(m, 'N', &n)) {
         o.vivify = true;
-        if (!o.touch)
-            o.exptime = n;
+        o.exptime = n;
     }
     if (has(m, 'R') && tok_i64(m, 'R', &n) && n > 0) {
         o.recache = true;
@@ -234,6 +231,11 @@ static int meta_get(struct meta *m)
     }
     struct store_ref ref;
     enum store_status st = store_get(m->w->store, m->w->tid, m->key, m->klen, &o, &ref);
+    if (st == STORE_OK && has(m, 'T')) {
+        /* memcached fetches, then touches: "T-1" still answers the value it expires */
+        store_touch(m->w->store, m->w->tid, m->key, m->klen, req->exptime);
+        ref.exptime = clock_exptime(m->w->clock, req->exptime);
+    }
     count_get(m, st == STORE_OK);
     if (st == STORE_NO_MEMORY)
         return send_error(m, "SERVER_ERROR out of memory");

@@ -308,7 +308,7 @@ static bool refuse_too_large(struct conn *c, const struct proto_req *req)
     exec_drop_stale(c, req, buf_rptr(&c->rbuf));
     if (req->kind == PROTO_BINARY)
         exec_binary_too_large(c, req);
-    else
+    else if (!req->noreply) /* memcached: noreply silences this refusal too */
         conn_out_line(c, "SERVER_ERROR object too large for cache");
     c->swallow = req->total_len;
     swallow_input(c);

@@ -93,7 +93,7 @@ static int exec_get(struct conn *c, const struct proto_req *req, const char *bas
     struct worker *w = c->w;
     bool touch = req->cmd == PROTO_CMD_GAT || req->cmd == PROTO_CMD_GATS;
     bool with_cas = req->cmd == PROTO_CMD_GETS || req->cmd == PROTO_CMD_GATS;
-    struct store_get_opts opts = {.touch = touch, .exptime = req->exptime};
+    struct store_get_opts opts = {0};
     uint32_t pos = c->resume_pos;
     struct proto_span key;
     for (;;) {
@@ -106,6 +106,10 @@ static int exec_get(struct conn *c, const struct proto_req *req, const char *bas
         }
         struct store_ref ref;
         enum store_status st = store_get(w->store, w->tid, base + key.off, key.len, &opts, &ref);
+        /* gat: fetch, then touch, so a past exptime still answers the item it expires (as
+         * memcached, and as the meta and binary executors) */
+        if (st == STORE_OK && touch)
+            store_touch(w->store, w->tid, base + key.off, key.len, req->exptime);
         STATS_INC(w->st, cmd_get);
         if (touch)
             STATS_INC(w->st, cmd_touch);

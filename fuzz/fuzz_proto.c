@@ -2,9 +2,10 @@
  * the split points; the rest is a stream of requests (text, meta, binary mixed). The stream is
  * parsed as a connection would (parse at the front, consume total_len), once with all bytes
  * present and once arriving in pieces of random sizes; both runs must give the same sequence of
- * results. Each parse sees a heap copy of exactly the bytes available, so ASan catches any read
- * past them. Invariants checked on every result: total_len covers at least one byte and never
- * more than was given, and every span lies inside the request. The same is done for replies. */
+ * results (but for the long-line rule, see below). Each parse sees a heap copy of exactly the bytes
+ * available, so ASan catches any read past them. Invariants checked on every result: total_len
+ * covers at least one byte and never more than was given, and every span lies inside the request.
+ * The same is done for replies. */
 #include "proto.h"
 
 #include <stdint.h>
@@ -136,8 +137,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int rsp = 0; rsp < 2; rsp++) {
         size_t a = run(data, size, 0, rsp, whole);
         size_t b = run(data, size, seed, rsp, split);
-        if (a != b || memcmp(whole, split, a * sizeof(whole[0])) != 0)
-            __builtin_trap();
+        size_t i = 0;
+        while (i < a && i < b && memcmp(&whole[i], &split[i], sizeof(whole[0])) == 0)
+            i++;
+        if (i == a && i == b)
+            continue;
+        /* memcached's one arrival-dependent rule: a non-get line longer than PROTO_LINE_MAX is
+         * parsed when its "\n" came with it (or waits for its data block), closed when it
+         * arrives in pieces */
+        if (!rsp && i < b && split[i].close && (i == a || whole[i].hdr_len > PROTO_LINE_MAX + 1))
+            continue;
+        __builtin_trap();
     }
     return 0;
 }

@@ -17,11 +17,14 @@
  *                    are to be consumed (always <= len); req->close asks the caller to close the
  *                    connection after the reply; req->noreply set means send no reply at all (a
  *                    command with noreply silences its own CLIENT_ERRORs in memcached, and a line
- *                    over PROTO_LINE_MAX is closed without a word).
+ *                    still without "\n" past PROTO_LINE_MAX is closed without a word).
  *
- * Checked against memcached 1.6: a storage command whose HEADER is bad (key > 250 bytes, bad
- * numbers, negative length) does NOT swallow its data block; memcached reads the block as the next
- * command (and answers ERROR to it). A block whose last two bytes are not "\r\n" is consumed
+ * A storage command whose header is bad (key > 250 bytes, bad flags/exptime/cas) but whose length
+ * parses swallows its data block (PROTO_NEED_MORE with total_len until the block is here), so one
+ * request gets one reply. This differs on purpose from memcached 1.6, which reads the block as the
+ * next command and answers an extra ERROR that desyncs clients. A length that does not parse (or
+ * is negative) cannot be swallowed: the block is read as a command, as memcached does. A block
+ * whose last two bytes are not "\r\n" is consumed
  * whole and answered "CLIENT_ERROR bad data chunk". A value larger than the server allows (-I) is
  * the server's check: once the header is parsed (PROTO_NEED_MORE with total_len set, or PROTO_OK),
  * it may answer "SERVER_ERROR object too large for cache" and discard total_len bytes as they
@@ -74,7 +77,7 @@ unsigned proto_cmd_bits(enum proto_cmd cmd);
 
 #define PROTO_KEY_MAX      250  /* longest key, as memcached */
 #define PROTO_MAX_TOKENS   24   /* generic argument tokens kept for stats/verbosity/flush_all */
-#define PROTO_LINE_MAX     2048 /* a longer non-get line is closed (memcached: without "\n") */
+#define PROTO_LINE_MAX     2048 /* a longer non-get line still without "\n" is closed */
 #define PROTO_GET_LINE_MAX (4u << 20) /* get/gets lines may be this long (thousands of keys) */
 
 struct proto_span {

@@ -192,12 +192,17 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
     size_t scan = len < PROTO_GET_LINE_MAX + 1 ? len : PROTO_GET_LINE_MAX + 1;
     const char *nl = memchr(buf, '\n', scan);
     size_t el = nl ? (size_t)(nl - buf) : scan;
-    if (el > PROTO_LINE_MAX && !is_get_line(buf, el))
-        return line_too_long(req, PROTO_LINE_MAX);
-    if (el > PROTO_GET_LINE_MAX)
-        return line_too_long(req, PROTO_GET_LINE_MAX);
-    if (!nl)
+    if (!nl) {
+        /* memcached's rule: only while no "\n" has arrived is a long line judged; a non-get
+         * line past PROTO_LINE_MAX is closed, a get line may grow to PROTO_GET_LINE_MAX. A long
+         * line whose "\n" is already here is parsed like any other (so the outcome depends on
+         * how the bytes arrive, exactly as with memcached). */
+        if (el > PROTO_LINE_MAX && !is_get_line(buf, el))
+            return line_too_long(req, PROTO_LINE_MAX);
+        if (el > PROTO_GET_LINE_MAX)
+            return line_too_long(req, PROTO_GET_LINE_MAX);
         return PROTO_NEED_MORE;
+    }
 
     struct proto_line line;
     line.buf = buf;

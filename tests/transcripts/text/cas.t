@@ -24,7 +24,4 @@
 > cas cas_a 0 0 1 {c3} noreply\r\nz\r\n
 > get cas_a\r\n
 < VALUE cas_a 0 1\r\nz\r\nEND\r\n
-# a non-numeric unique is a bad command line
-> cas cas_a 0 0 1 abc\r\nx\r\n
-< CLIENT_ERROR bad command line format\r\n
-< ERROR\r\n
+# a non-numeric unique is a bad command line: see bad_header.t

@@ -15,6 +15,3 @@
 < STORED\r\n
 > get exptime_c exptime_d\r\n
 < VALUE exptime_c 0 1\r\nc\r\nVALUE exptime_d 0 1\r\nd\r\nEND\r\n
-> set exptime_e 0 abc 1\r\nx\r\n
-< CLIENT_ERROR bad command line format\r\n
-< ERROR\r\n

@@ -10,12 +10,6 @@
 < VALUE flags_b 2147483648 1\r\ny\r\n
 < VALUE flags_c 0 1\r\nz\r\n
 < END\r\n
-# a negative or non-numeric flags field is a bad command line; the data line is then a command
-> set flags_d -1 0 1\r\nx\r\n
-< CLIENT_ERROR bad command line format\r\n
-< ERROR\r\n
-> set flags_d abc 0 1\r\nx\r\n
-< CLIENT_ERROR bad command line format\r\n
-< ERROR\r\n
+# a negative or non-numeric flags field is a bad command line (bad_header.t); nothing is stored
 > get flags_d\r\n
 < END\r\n

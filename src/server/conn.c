@@ -244,6 +244,8 @@ static int flush(struct conn *c)
             return RC_ERR_CLOSED;
         }
         stats_add(&c->w->st->bytes_written, (uint64_t)wr);
+        if (wr > 0)
+            c->last_active = clock_now(c->w->clock); /* a reader making progress is not idle */
         size_t left = (size_t)wr;
         while (left > 0 && c->out_idx < c->nouts) {
             size_t avail = c->outs[c->out_idx].len - c->out_pos;
@@ -394,6 +396,8 @@ void conn_drive(struct conn *c)
         }
         if (c->nouts > 0)
             continue; /* flush this read's replies before reading more */
+        if (buf_rlen(&c->rbuf) == 0 && c->rbuf.cap > CONN_READ_CHUNK * 4)
+            buf_shrink(&c->rbuf, CONN_READ_CHUNK); /* give back what a big value needed */
         int rr = read_some(c, need);
         if (rr == READ_EOF) {
             conn_close(c);

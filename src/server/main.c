@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ringcache/status.h"
@@ -35,6 +36,19 @@ static int drop_privileges(const char *user)
         return -1;
     }
     return 0;
+}
+
+/* Raises the soft fd limit so that -c connections fit (as memcached does); best effort. */
+static void raise_fd_limit(int maxconns, int threads)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)maxconns + (rlim_t)threads * 4 + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+        fprintf(stderr, "warning: the fd limit (%llu) is below what -c %d needs\n",
+                (unsigned long long)rl.rlim_cur, maxconns);
 }
 
 static int daemonize(void)
@@ -83,6 +97,7 @@ int main(int argc, char **argv)
         printf("ringcached %s\n", RC_VERSION);
         return 0;
     }
+    raise_fd_limit(s.maxconns, s.threads);
     signal(SIGPIPE, SIG_IGN);
     sigset_t set;
     sigemptyset(&set);

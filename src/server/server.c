@@ -51,14 +51,30 @@ struct server {
 
 static const char reject_msg[] = "ERROR Too many open connections\r\n";
 
+static void set_accepting(struct server *srv, bool on)
+{
+    for (int i = 0; i < srv->nlfds; i++)
+        ev_mod(srv->loop, srv->lfds[i], on ? EV_READ : 0);
+}
+
+static void on_resume_accept(struct ev_loop *l, void *arg)
+{
+    set_accepting(arg, true);
+}
+
 static void on_accept(struct ev_loop *l, int lfd, uint32_t events, void *arg)
 {
     struct server *srv = arg;
     for (int i = 0; i < 64; i++) { /* bounded: let other listeners and signals in */
         int fd;
         int rc = net_accept(lfd, &fd);
+        if (rc == RC_ERR_FULL) { /* out of fds: pause accepting rather than spin on EMFILE */
+            if (ev_timer_add(l, 100, false, on_resume_accept, srv) >= 0)
+                set_accepting(srv, false);
+            return;
+        }
         if (rc != RC_OK)
-            return; /* EAGAIN, or out of fds: the next readiness event retries */
+            return; /* EAGAIN: the next readiness event retries */
         uint64_t cur = atomic_fetch_add(&srv->stats.curr_connections, 1);
         if (cur >= (uint64_t)srv->settings.maxconns) {
             atomic_fetch_sub(&srv->stats.curr_connections, 1);

@@ -45,8 +45,7 @@
       "requests processed per connection (default: 20)")                                           \
     X('C', "disable-cas", "", "disable use of CAS")                                                \
     X('b', "listen-backlog", "num", "set the backlog queue limit (default: 1024)")                 \
-    X('B', "protocol", "name",                                                                     \
-      "protocol - one of ascii, binary, or auto (default: auto)")                                  \
+    X('B', "protocol", "name", "protocol - one of ascii, binary, or auto (default: auto)")         \
     X('I', "max-item-size", "num", "adjusts max item size (default: 1m, min: 1k, k/m suffixes)")   \
     X('F', "disable-flush-all", "", "disable flush_all command")                                   \
     X('o', "extended", "opts", "comma separated list of extended options:")

@@ -4,7 +4,8 @@
  * WORKER_STOP asks the loop to end. The loop runs epoll batches; connections that used up their
  * -R budget with work left sit on the ready list and are driven again after each batch (epoll is
  * then polled without waiting), so one busy pipelining client cannot starve the others. With
- * -o idle_timeout, a 1 s timer closes connections idle for that long with nothing to write.
+ * -o idle_timeout, a 1 s timer closes connections that neither read nor wrote anything for that
+ * long.
  *
  * Invariants: every open connection is on `conns`; `ready` holds a subset; `pool` only closed
  * ones. Concurrency: everything here runs on the worker thread except worker_handoff/worker_stop
@@ -53,7 +54,9 @@ static void on_idle_timer(struct ev_loop *l, void *arg)
     struct conn *c = w->conns;
     while (c != NULL) {
         struct conn *next = c->next;
-        if (c->nouts == 0 && now - c->last_active >= limit)
+        /* idle: nothing read, and nothing written either if replies are queued (a reader that
+         * stopped reading would otherwise pin its items forever) */
+        if (now - c->last_active >= limit)
             conn_close(c);
         c = next;
     }

@@ -2,7 +2,7 @@
  *
  * Design (S3-FIFO, SOSP'23, at Segcache's segment granularity): new items are appended to young
  * segments. When a young segment is reclaimed, its items that were hit while young are copied to
- * the main log and the others are evicted, leaving a 32-bit fingerprint in the ghost table; a key
+ * the main log and the others are evicted, leaving a 16-bit fingerprint in the ghost table; a key
  * that comes back while its fingerprint is there is written already marked as hit, so it reaches
  * main at the next young reclaim. Main segments are reclaimed oldest first; items with a non-zero
  * frequency are copied forward with the frequency decremented (CLOCK-like), so a hot item survives
@@ -117,9 +117,10 @@ bool evict_item_fate(const struct evict *e, enum evict_queue q, unsigned *freq)
     return true;
 }
 
-static inline uint32_t fingerprint(uint64_t h)
+/* 16 bits of the hash that the cell index (bits 24 and up, at most 2^20 cells) does not use */
+static inline uint16_t fingerprint(uint64_t h)
 {
-    uint32_t f = (uint32_t)(h >> 20) ^ (uint32_t)(h >> 44);
+    uint16_t f = (uint16_t)(h >> 44);
     return f ? f : 1;
 }
 
@@ -132,7 +133,7 @@ void evict_ghost_add(struct evict *e, uint64_t h)
 bool evict_ghost_take(struct evict *e, uint64_t h)
 {
     uint64_t cell = (h >> 24) & e->ghost_mask;
-    uint32_t f = fingerprint(h);
+    uint16_t f = fingerprint(h);
     if (atomic_load_explicit(&e->ghost[cell], memory_order_relaxed) != f)
         return false;
     atomic_store_explicit(&e->ghost[cell], 0, memory_order_relaxed);

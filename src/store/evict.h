@@ -19,15 +19,16 @@ enum evict_queue { EVICT_YOUNG = 0, EVICT_MAIN = 1 };
 #define EVICT_PROMOTE_FREQ 1
 #define EVICT_KEEP_FREQ    1
 #define EVICT_GHOST_FREQ   1
+#define EVICT_GHOST_CELL   2 /* bytes per ghost entry (a 16-bit fingerprint) */
 
 struct evict {
     uint32_t head[2], tail[2], count[2]; /* head = oldest */
     uint32_t young_quota;
-    unsigned freq_max;     /* slot frequencies saturate here (EVICT_FREQ_MAX) */
-    unsigned promote_freq; /* young -> main needs freq >= this (EVICT_PROMOTE_FREQ) */
-    unsigned keep_freq;    /* main copies forward freq >= this, with freq - 1 (EVICT_KEEP_FREQ) */
-    unsigned ghost_freq;   /* freq of a key that comes back while in the ghost table */
-    _Atomic uint32_t *ghost;
+    unsigned freq_max;       /* slot frequencies saturate here (EVICT_FREQ_MAX) */
+    unsigned promote_freq;   /* young -> main needs freq >= this (EVICT_PROMOTE_FREQ) */
+    unsigned keep_freq;      /* main copies forward freq >= this, with freq - 1 (EVICT_KEEP_FREQ) */
+    unsigned ghost_freq;     /* freq of a key that comes back while in the ghost table */
+    _Atomic uint16_t *ghost; /* EVICT_GHOST_CELL bytes per entry */
     uint64_t ghost_mask;
 };
 

@@ -62,7 +62,7 @@ int space_layout(const struct store_config *c, struct space_layout *out)
     size_t used = pow * INDEX_BUCKET_SIZE + n * ss;
     size_t left = c->mem_limit > used ? c->mem_limit - used : GHOST_MIN_BYTES;
     size_t g = 4096;
-    while (g * 2 * sizeof(uint32_t) <= left)
+    while (g * 2 * EVICT_GHOST_CELL <= left)
         g <<= 1;
     out->seg_size = ss;
     out->nseg = (uint32_t)n;

@@ -88,7 +88,8 @@ static void test_layout(void)
             struct store_config c = {.mem_limit = mems[i], .item_size_max = 1 << 20, .nworkers = w};
             struct space_layout l;
             CHECK_EQ(space_layout(&c, &l), 0);
-            size_t total = l.nbuckets * 64 + l.ghost_entries * 4 + (size_t)l.nseg * l.seg_size;
+            size_t total =
+                l.nbuckets * 64 + l.ghost_entries * EVICT_GHOST_CELL + (size_t)l.nseg * l.seg_size;
             if (l.nseg > w + 4)
                 CHECK(total <= mems[i]);
             CHECK(l.nseg >= 32 + 2 * w || l.seg_size == (64u << 10));

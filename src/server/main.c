@@ -1,5 +1,6 @@
 /* main: ringcached's entry point: parse the memcached-compatible command line, optionally
- * daemonize, write the pid file and drop privileges, then run the server until SIGINT/SIGTERM
+ * daemonize (the parent exits with the daemon's start-up verdict), write the pid file and drop
+ * privileges, then run the server until SIGINT/SIGTERM
  * (or an enabled "shutdown" command) and stop cleanly.
  *
  * Signals: SIGPIPE is ignored (writes use MSG_NOSIGNAL too); SIGINT and SIGTERM are blocked in
@@ -51,21 +52,47 @@ static void raise_fd_limit(int maxconns, int threads)
                 (unsigned long long)rl.rlim_cur, maxconns);
 }
 
-static int daemonize(void)
+/* Forks; the parent waits for the child's start-up verdict (one byte on a pipe) and exits with
+ * it, so `ringcached -d` on a busy port still fails visibly. Returns the pipe's write end in the
+ * child, or -1. */
+static int daemonize_start(void)
 {
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
     pid_t pid = fork();
     if (pid < 0)
         return -1;
-    if (pid > 0)
-        _exit(0);
-    if (setsid() < 0)
+    if (pid > 0) {
+        close(p[1]);
+        unsigned char verdict = 1;
+        ssize_t n;
+        while ((n = read(p[0], &verdict, 1)) < 0 && errno == EINTR)
+            ;
+        _exit(n == 1 ? verdict : 1);
+    }
+    close(p[0]);
+    if (setsid() < 0 || chdir("/") != 0) {
+        close(p[1]);
         return -1;
-    if (chdir("/") != 0)
-        return -1;
-    FILE *r = freopen("/dev/null", "r", stdin);
-    FILE *w = freopen("/dev/null", "w", stdout);
-    FILE *e = freopen("/dev/null", "w", stderr);
-    return r && w && e ? 0 : -1;
+    }
+    return p[1];
+}
+
+/* In the daemon: detaches stdio and reports the verdict (0: running) to the waiting parent. */
+static void daemonize_finish(int notify, unsigned char verdict)
+{
+    if (notify < 0)
+        return;
+    if (verdict == 0) {
+        FILE *r = freopen("/dev/null", "r", stdin);
+        FILE *w = freopen("/dev/null", "w", stdout);
+        FILE *e = freopen("/dev/null", "w", stderr);
+        (void)r, (void)w, (void)e;
+    }
+    ssize_t n = write(notify, &verdict, 1);
+    (void)n;
+    close(notify);
 }
 
 static int write_pidfile(const char *path)
@@ -105,20 +132,19 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    if (s.daemonize && daemonize() != 0) {
+    int notify = -1;
+    if (s.daemonize && (notify = daemonize_start()) < 0) {
         fprintf(stderr, "failed to daemonize: %s\n", strerror(errno));
         return 1;
     }
     struct server *srv = NULL;
-    if (server_create(&srv, &s, true, err, sizeof(err)) != RC_OK) {
+    int bad = server_create(&srv, &s, true, err, sizeof(err)) != RC_OK;
+    if (bad)
         fprintf(stderr, "ringcached: %s\n", err);
-        return 1;
-    }
-    if (s.pidfile[0] != '\0' && write_pidfile(s.pidfile) != 0) {
-        server_destroy(&srv);
-        return 1;
-    }
-    if (s.user[0] != '\0' && drop_privileges(s.user) != 0) {
+    bad = bad || (s.pidfile[0] != '\0' && write_pidfile(s.pidfile) != 0);
+    bad = bad || (s.user[0] != '\0' && drop_privileges(s.user) != 0);
+    daemonize_finish(notify, (unsigned char)bad);
+    if (bad) {
         server_destroy(&srv);
         return 1;
     }

@@ -191,10 +191,9 @@ static int add_listen(struct settings *s, char *arg, char *err, size_t errlen)
         return RC_ERR_INVAL;                                                                       \
     } while (0)
 
-static int apply_option(struct settings *s, int ch, char *arg, char *err, size_t errlen, char *warn,
-                        size_t warnlen)
+/* Options about where to listen: -p -U -s -a -l. */
+static int apply_net(struct settings *s, int ch, char *arg, char *err, size_t errlen)
 {
-    size_t sz;
     switch (ch) {
     case 'p':
         if (!parse_int(arg, 0, 65535, &s->port))
@@ -219,44 +218,25 @@ static int apply_option(struct settings *s, int ch, char *arg, char *err, size_t
         s->unix_mask = (int)m;
         break;
     }
-    case 'A':
-        s->shutdown_enabled = true;
-        break;
-    case 'l':
-        return add_listen(s, arg, err, errlen);
-    case 'd':
-        s->daemonize = true;
-        break;
-    case 'u':
-        if (strlen(arg) >= sizeof(s->user))
-            BAD("user name too long");
-        strcpy(s->user, arg);
-        break;
+    default:
+        return add_listen(s, arg, err, errlen); /* 'l' */
+    }
+    return RC_OK;
+}
+
+/* Sizes and limits: -m -c -t -R -b -I -B. */
+static int apply_limit(struct settings *s, int ch, char *arg, char *err, size_t errlen)
+{
+    size_t sz;
+    switch (ch) {
     case 'm':
         if (!parse_size(arg, 1024 * 1024, &sz) || sz == 0)
             BAD("invalid memory limit \"%s\"", arg);
         s->maxbytes = sz;
         break;
-    case 'M':
-        s->no_evict = true;
-        break;
     case 'c':
         if (!parse_int(arg, 1, 1 << 24, &s->maxconns))
             BAD("Maximum connections must be greater than 0");
-        break;
-    case 'v':
-        s->verbose++;
-        break;
-    case 'h':
-        s->help = true;
-        break;
-    case 'V':
-        s->version = true;
-        break;
-    case 'P':
-        if (strlen(arg) >= sizeof(s->pidfile))
-            BAD("pid file path too long");
-        strcpy(s->pidfile, arg);
         break;
     case 't':
         if (!parse_int(arg, 1, 1024, &s->threads))
@@ -265,9 +245,6 @@ static int apply_option(struct settings *s, int ch, char *arg, char *err, size_t
     case 'R':
         if (!parse_int(arg, 1, INT32_MAX, &s->reqs_per_event))
             BAD("Number of requests per event must be greater than 0");
-        break;
-    case 'C':
-        s->no_cas = true;
         break;
     case 'b':
         if (!parse_int(arg, 1, INT32_MAX, &s->backlog))
@@ -289,6 +266,49 @@ static int apply_option(struct settings *s, int ch, char *arg, char *err, size_t
         if (!parse_size(arg, 1, &sz))
             BAD("invalid item size \"%s\"", arg);
         s->item_size_max = sz;
+        break;
+    }
+    return RC_OK;
+}
+
+static int apply_option(struct settings *s, int ch, char *arg, char *err, size_t errlen, char *warn,
+                        size_t warnlen)
+{
+    if (strchr("pUsal", ch) != NULL)
+        return apply_net(s, ch, arg, err, errlen);
+    if (strchr("mctRbIB", ch) != NULL)
+        return apply_limit(s, ch, arg, err, errlen);
+    switch (ch) {
+    case 'A':
+        s->shutdown_enabled = true;
+        break;
+    case 'd':
+        s->daemonize = true;
+        break;
+    case 'u':
+        if (strlen(arg) >= sizeof(s->user))
+            BAD("user name too long");
+        strcpy(s->user, arg);
+        break;
+    case 'M':
+        s->no_evict = true;
+        break;
+    case 'v':
+        s->verbose++;
+        break;
+    case 'h':
+        s->help = true;
+        break;
+    case 'V':
+        s->version = true;
+        break;
+    case 'P':
+        if (strlen(arg) >= sizeof(s->pidfile))
+            BAD("pid file path too long");
+        strcpy(s->pidfile, arg);
+        break;
+    case 'C':
+        s->no_cas = true;
         break;
     case 'F':
         s->no_flush = true;

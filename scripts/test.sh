@@ -70,7 +70,9 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 if [ "${RC_TEST_FAST:-0}" != 1 ]; then
     stage "build tsan" configure_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRC_TSAN=ON \
         -DCMAKE_C_COMPILER=clang
-    stage "threaded unit tests (tsan)" env TSAN_OPTIONS=halt_on_error=1 unit_tests build-tsan -L threaded
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    stage "threaded unit tests (tsan)" unit_tests build-tsan -L threaded
+    unset TSAN_OPTIONS
     stage "build fuzz" configure_build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRC_FUZZ=ON \
         -DRC_SANITIZE=ON -DCMAKE_C_COMPILER=clang
     for f in build-fuzz/fuzz/fuzz_*; do

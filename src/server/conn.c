@@ -263,7 +263,8 @@ static int flush(struct conn *c)
     return RC_OK;
 }
 
-enum { READ_DATA, READ_AGAIN, READ_EOF };
+/* READ_DRAINED: data, and less than asked for, so the socket was most likely empty afterwards. */
+enum { READ_DATA, READ_DRAINED, READ_AGAIN, READ_EOF };
 
 /* One recv into rbuf, with room for a whole pending request when its size is known. */
 static int read_some(struct conn *c, size_t need)
@@ -277,10 +278,11 @@ static int read_some(struct conn *c, size_t need)
     for (;;) {
         ssize_t n = recv(c->fd, buf_wptr(&c->rbuf), buf_wlen(&c->rbuf), 0);
         if (n > 0) {
+            bool drained = (size_t)n < buf_wlen(&c->rbuf);
             buf_commit(&c->rbuf, (size_t)n);
             stats_add(&c->w->st->bytes_read, (uint64_t)n);
             c->last_active = clock_now(c->w->clock);
-            return READ_DATA;
+            return drained ? READ_DRAINED : READ_DATA;
         }
         if (n < 0 && errno == EINTR)
             continue;
@@ -366,6 +368,7 @@ void conn_drive(struct conn *c)
 {
     int budget = c->w->settings->reqs_per_event;
     size_t need = 0;
+    bool drained = false; /* a read of this call returned less than asked for */
     for (;;) {
         if (c->nouts > 0) {
             if (flush(c) != RC_OK) {
@@ -398,7 +401,12 @@ void conn_drive(struct conn *c)
             continue; /* flush this read's replies before reading more */
         if (buf_rlen(&c->rbuf) == 0 && c->rbuf.cap > CONN_READ_CHUNK * 4)
             buf_shrink(&c->rbuf, CONN_READ_CHUNK); /* give back what a big value needed */
+        if (drained) { /* as memcached: no recv that would only say EAGAIN; epoll is level- */
+            set_interest(c, EV_READ); /* triggered and reports bytes that came since */
+            return;
+        }
         int rr = read_some(c, need);
+        drained = rr == READ_DRAINED;
         if (rr == READ_EOF) {
             conn_close(c);
             return;

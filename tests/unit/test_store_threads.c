@@ -133,8 +133,81 @@ static void test_readers_writers(void)
     store_destroy(&st);
 }
 
+/* Hot keys, one writer per key: the cas a reader gets with version v of a value must be at least
+ * the cas the writer got for v and below the one it got for v + 1 (a read that mixed the value of
+ * one version with the bucket version of a later store would break the second bound). Readers are
+ * lock-free here, so this checks their version re-check. */
+#define HOT_KEYS 8
+#define HOT_VERS 60000
+static _Atomic uint64_t hot_cas[HOT_KEYS][HOT_VERS + 2];
+static _Atomic long hot_bad, hot_hits;
+
+static void *hot_worker(void *arg)
+{
+    unsigned tid = (unsigned)(uintptr_t)arg;
+    char key[16], val[64];
+    uint64_t r = 0x2545f4914f6cdd1dull * (tid + 1);
+    pthread_barrier_wait(&start);
+    if (tid < 2) { /* writer of keys tid, tid + 2, ... */
+        for (unsigned ver = 1; ver <= HOT_VERS; ver++) {
+            for (unsigned k = tid; k < HOT_KEYS; k += 2) {
+                snprintf(key, sizeof(key), "hot:%u", k);
+                int n = snprintf(val, sizeof(val), "%u", ver);
+                struct store_set_args a = {
+                    .mode = STORE_SET, .key = key, .klen = strlen(key), .value = val, .vlen = n};
+                uint64_t cas = 0;
+                if (store_set(st, tid, &a, &cas) != STORE_OK || cas == 0)
+                    atomic_fetch_add(&hot_bad, 1);
+                atomic_store(&hot_cas[k][ver], cas);
+            }
+        }
+        return NULL;
+    }
+    for (int op = 0; op < 4 * HOT_VERS; op++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        unsigned k = (unsigned)(r % HOT_KEYS);
+        snprintf(key, sizeof(key), "hot:%u", k);
+        struct store_ref ref;
+        if (store_get(st, tid, key, strlen(key), NULL, &ref) != STORE_OK)
+            continue;
+        char vb[16] = {0};
+        memcpy(vb, ref.value, ref.vlen < 15 ? ref.vlen : 15);
+        unsigned ver = (unsigned)strtoul(vb, NULL, 10);
+        uint64_t cas = ref.cas;
+        store_unref(st, &ref);
+        atomic_fetch_add(&hot_hits, 1);
+        if (ver == 0 || ver > HOT_VERS) {
+            atomic_fetch_add(&hot_bad, 1);
+            continue;
+        }
+        uint64_t mine = atomic_load(&hot_cas[k][ver]), next = atomic_load(&hot_cas[k][ver + 1]);
+        if ((mine && cas < mine) || (next && cas >= next))
+            atomic_fetch_add(&hot_bad, 1);
+    }
+    return NULL;
+}
+
+static void test_hot_keys_cas_consistent(void)
+{
+    clock_init(&clk);
+    struct store_config c = {
+        .mem_limit = 64 << 20, .item_size_max = 1 << 20, .nworkers = THREADS, .clock = &clk};
+    CHECK_EQ(store_create(&st, &c), 0);
+    pthread_barrier_init(&start, NULL, THREADS);
+    pthread_t th[THREADS];
+    for (uintptr_t i = 0; i < THREADS; i++)
+        pthread_create(&th[i], NULL, hot_worker, (void *)i);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&start);
+    CHECK_EQ(atomic_load(&hot_bad), 0);
+    CHECK(atomic_load(&hot_hits) > 1000);
+    store_destroy(&st);
+}
+
 int main(void)
 {
     TEST_RUN(test_readers_writers);
+    TEST_RUN(test_hot_keys_cas_consistent);
     return TEST_DONE();
 }

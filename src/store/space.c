@@ -11,7 +11,8 @@
  * (`reserve`) is kept and refilled by a freed victim whenever it is empty. Only items that were
  * hit are ever copied forward, so the spare is set aside (`reserve_on`) once the first hit has
  * been seen (`hits_seen`, set by readers), or when a reclaim wanted a destination and found none
- * (those items are evicted, once). A cache that is only filled therefore holds no idle segment.
+ * (those items are evicted, once). A cache that is only filled, or runs with -M (which never
+ * evicts, so never copies), therefore holds no idle segment.
  *
  * Invariants: a segment is reused only when none of its items is indexed and seg_pins() is 0; a
  * victim pinned while it was reclaimed is parked (SEG_DRAIN) and freed once unpinned. Memory:
@@ -326,7 +327,9 @@ static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
 /* A free segment for writing, reclaiming and evicting as needed; SEG_NONE if none can be had. */
 static uint32_t get_segment(struct space *sp, unsigned tid, uint32_t now)
 {
-    if (!sp->reserve_on && atomic_load_explicit(&sp->hits_seen, memory_order_relaxed))
+    /* -M never evicts, so it never copies forward: no spare */
+    if (!sp->reserve_on && !sp->no_evict &&
+        atomic_load_explicit(&sp->hits_seen, memory_order_relaxed))
         sp->reserve_on = true;
     if (sp->reserve_on && sp->reserve == SEG_NONE && sp->pool.nfree > 1)
         sp->reserve = seg_alloc(&sp->pool, now);

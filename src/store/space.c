@@ -32,11 +32,12 @@
 #include "clock.h"
 #include "ringcache/status.h"
 
-#define SEG_SIZE_DEFAULT (1u << 20)
-#define SEG_SIZE_MIN     (64u << 10)
-#define SEG_MIN_COUNT    32
-#define GHOST_MIN_BYTES  (16u << 10)
-#define VICTIM_SCAN      64
+#define SEG_SIZE_DEFAULT    (1u << 20)
+#define SEG_SIZE_MIN        (64u << 10)
+#define SEG_MIN_COUNT       32
+#define SEG_MIN_COUNT_LARGE 8
+#define GHOST_MIN_BYTES     (16u << 10)
+#define VICTIM_SCAN         64
 
 int space_layout(const struct store_config *c, struct space_layout *out)
 {
@@ -45,8 +46,12 @@ int space_layout(const struct store_config *c, struct space_layout *out)
     size_t ss = SEG_SIZE_DEFAULT;
     while (ss > SEG_SIZE_MIN && c->mem_limit / ss < want)
         ss >>= 1;
-    /* -I above 1 MiB: bigger segments, if memory allows as many */
-    while (ss < c->item_size_max && ss < SEG_SIZE_MAX && c->mem_limit / (ss << 1) >= want)
+    /* -I above 1 MiB: segments as large as the largest item, as long as there are at least
+     * SEG_MIN_COUNT_LARGE + 2 per worker of them (fewer, coarser segments rather than refusing
+     * values up to -I, as memcached -m 64 -I 4m stores 3 MiB values) */
+    size_t want_large = SEG_MIN_COUNT_LARGE + 2 * (size_t)c->nworkers;
+    while (ss >= SEG_SIZE_DEFAULT && ss < c->item_size_max && ss < SEG_SIZE_MAX &&
+           c->mem_limit / (ss << 1) >= want_large)
         ss <<= 1;
     /* primary index: 1/128 of memory; chains grow into overflow buckets carved from segments */
     size_t pow = 64;

@@ -96,10 +96,18 @@ static void test_layout(void)
             CHECK(l.young_quota >= 1 && l.young_quota <= l.nseg / 5 + 1);
         }
     }
-    struct store_config big = {.mem_limit = 64u << 20, .item_size_max = 4 << 20, .nworkers = 1};
+    struct store_config big = {.mem_limit = 64u << 20, .item_size_max = 4 << 20, .nworkers = 4};
     struct space_layout l;
     CHECK_EQ(space_layout(&big, &l), 0);
-    CHECK(l.seg_size >= (1u << 20)); /* -I above 1 MiB never shrinks segments below 1 MiB */
+    CHECK_EQ(l.seg_size, 4u << 20); /* -m 64 -I 4m: 4 MiB segments, so 3 MiB values fit */
+    CHECK(l.nseg >= 15);
+    big.item_size_max = 1 << 20;
+    CHECK_EQ(space_layout(&big, &l), 0);
+    CHECK_EQ(l.seg_size, 1u << 20); /* the default -I keeps 1 MiB segments at -m 64 */
+    big.mem_limit = 16u << 20;
+    big.item_size_max = 4 << 20;
+    CHECK_EQ(space_layout(&big, &l), 0);
+    CHECK_EQ(l.seg_size, 256u << 10); /* small -m: segments stay small, large items refused */
 }
 
 static void test_open_and_reclaim_empty(void)

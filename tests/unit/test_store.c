@@ -115,6 +115,35 @@ static void test_invalid_and_too_large(void)
     store_destroy(&s);
 }
 
+/* Regression: -m 64 -I 4m refused a 3 MiB value (segments stayed at 1 MiB). */
+static void test_item_size_max_above_segment(void)
+{
+    clock_init(&clk);
+    struct store_config c = {
+        .mem_limit = 64 << 20, .item_size_max = 4 << 20, .nworkers = 4, .clock = &clk};
+    struct store *s = NULL;
+    CHECK_EQ(store_create(&s, &c), 0);
+    size_t n = 3u << 20;
+    char *big = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)('a' + i % 23);
+    struct store_set_args a = {.mode = STORE_SET, .key = "big", .klen = 3, .value = big, .vlen = n};
+    CHECK_EQ(store_set(s, 0, &a, NULL), STORE_OK);
+    struct store_ref r;
+    CHECK_EQ(store_get(s, 1, "big", 3, NULL, &r), STORE_OK);
+    CHECK_EQ(r.vlen, n);
+    CHECK(memcmp(r.value, big, n) == 0);
+    store_unref(s, &r);
+    a.vlen = (4u << 20) + 1; /* above -I */
+    char *bigger = malloc(a.vlen);
+    memset(bigger, 'x', a.vlen);
+    a.value = bigger;
+    CHECK_EQ(store_set(s, 0, &a, NULL), STORE_TOO_LARGE);
+    free(bigger);
+    free(big);
+    store_destroy(&s);
+}
+
 static void test_cas(void)
 {
     struct store *s = mk(16 << 20, false, false);
@@ -630,6 +659,7 @@ int main(void)
 {
     TEST_RUN(test_set_get_modes);
     TEST_RUN(test_invalid_and_too_large);
+    TEST_RUN(test_item_size_max_above_segment);
     TEST_RUN(test_cas);
     TEST_RUN(test_arith);
     TEST_RUN(test_expiry_and_touch);

@@ -148,16 +148,21 @@ bool conn_out_room(const struct conn *c, unsigned refs, size_t bytes)
            c->wbuf.wpos + bytes <= CONN_WBUF_SOFT;
 }
 
-int conn_out_bytes(struct conn *c, const void *p, size_t n)
+char *conn_out_reserve(struct conn *c, size_t n)
+{
+    if (buf_reserve(&c->wbuf, n) != RC_OK) {
+        c->closing = true;
+        return NULL;
+    }
+    return buf_wptr(&c->wbuf);
+}
+
+int conn_out_commit(struct conn *c, size_t n)
 {
     if (n == 0)
         return RC_OK;
-    size_t off = c->wbuf.wpos;
-    int rc = buf_append(&c->wbuf, p, n);
-    if (rc != RC_OK) {
-        c->closing = true;
-        return rc;
-    }
+    uint32_t off = (uint32_t)c->wbuf.wpos;
+    buf_commit(&c->wbuf, n);
     struct conn_out *last = c->nouts ? &c->outs[c->nouts - 1] : NULL;
     if (last && last->ptr == NULL && last->off + last->len == off) {
         last->len += (uint32_t)n;
@@ -167,8 +172,19 @@ int conn_out_bytes(struct conn *c, const void *p, size_t n)
         c->closing = true;
         return RC_ERR_FULL;
     }
-    c->outs[c->nouts++] = (struct conn_out){NULL, (uint32_t)off, (uint32_t)n};
+    c->outs[c->nouts++] = (struct conn_out){NULL, off, (uint32_t)n};
     return RC_OK;
+}
+
+int conn_out_bytes(struct conn *c, const void *p, size_t n)
+{
+    if (n == 0)
+        return RC_OK;
+    char *dst = conn_out_reserve(c, n);
+    if (dst == NULL)
+        return RC_ERR_FULL;
+    memcpy(dst, p, n);
+    return conn_out_commit(c, n);
 }
 
 int conn_out_str(struct conn *c, const char *s)
@@ -182,16 +198,29 @@ int conn_out_line(struct conn *c, const char *s)
     return rc == RC_OK ? conn_out_bytes(c, "\r\n", 2) : rc;
 }
 
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
 size_t conn_u64_digits(char *p, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (size_t i = 0; i < n; i++)
-        p[i] = tmp[n - 1 - i];
+    size_t n = 1; /* count first, then write from the end two digits at a time */
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    char *e = p + n;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--e = digit_pairs[d + 1];
+        *--e = digit_pairs[d];
+    }
+    if (v >= 10) {
+        *--e = digit_pairs[v * 2 + 1];
+        *--e = digit_pairs[v * 2];
+    } else {
+        *--e = (char)('0' + v);
+    }
     return n;
 }
 
@@ -203,6 +232,12 @@ int conn_out_u64(struct conn *c, uint64_t v)
 
 int conn_out_value(struct conn *c, const struct store_ref *ref)
 {
+    if (ref->vlen <= CONN_INLINE_MAX) { /* small: copied now, so the reply stays one piece */
+        struct store_ref r = *ref;
+        int rc = conn_out_bytes(c, r.value, r.vlen);
+        store_unref(c->w->store, &r);
+        return rc;
+    }
     if (c->nrefs == CONN_REFS || c->nouts == CONN_OUTS) {
         struct store_ref r = *ref;
         store_unref(c->w->store, &r);
@@ -234,8 +269,13 @@ static int flush(struct conn *c)
             iov[n].iov_base = (void *)(base + skip);
             iov[n].iov_len = o->len - skip;
         }
-        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
-        ssize_t wr = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+        ssize_t wr;
+        if (n == 1) { /* the usual reply: one contiguous piece */
+            wr = send(c->fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+        } else {
+            struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+            wr = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+        }
         if (wr < 0) {
             if (errno == EINTR)
                 continue;

@@ -17,6 +17,7 @@
 #define CONN_WBUF_SOFT  (64u * 1024)        /* past this much reply text, flush before going on */
 #define CONN_WBUF_MAX   (16u * 1024 * 1024) /* hard limit of reply text per write */
 #define CONN_READ_CHUNK (16u * 1024)
+#define CONN_INLINE_MAX 2048u /* values up to this size are copied into wbuf, not referenced */
 
 struct worker;
 
@@ -64,13 +65,20 @@ void conn_drive(struct conn *c);
 /* True if `refs` more values and about `bytes` more reply bytes fit before the next write. */
 bool conn_out_room(const struct conn *c, unsigned refs, size_t bytes);
 int conn_out_bytes(struct conn *c, const void *p, size_t n);
+/* Room for n reply bytes written in place: returns where to write them (NULL: no memory, the
+ * connection is closing); conn_out_commit(c, k) then queues the first k <= n of them. Nothing
+ * else may be queued in between. */
+char *conn_out_reserve(struct conn *c, size_t n);
+int conn_out_commit(struct conn *c, size_t n);
 int conn_out_str(struct conn *c, const char *s);
 /* Appends s and "\r\n". */
 int conn_out_line(struct conn *c, const char *s);
 /* Appends the decimal digits of v. */
 int conn_out_u64(struct conn *c, uint64_t v);
-/* Queues the value of a pinned item; the connection owns *ref from now on and releases it once
- * the value is written (the caller must have checked conn_out_room). */
+/* Queues the value of a pinned item; the connection owns *ref from now on. A value of at most
+ * CONN_INLINE_MAX bytes is copied into wbuf and released at once (one contiguous reply, no
+ * reference held across the write); a larger one is written from item memory and released once
+ * written (the caller must have checked conn_out_room). */
 int conn_out_value(struct conn *c, const struct store_ref *ref);
 /* Writes the decimal digits of v at p (room for 20); returns the count. */
 size_t conn_u64_digits(char *p, uint64_t v);

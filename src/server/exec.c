@@ -1,13 +1,15 @@
 /* exec: the text-protocol executor (see exec.h).
  *
  * Design: one function per command family; each makes one call into store.h and composes
- * memcached's reply with conn.h's helpers. Retrievals queue "VALUE ..." headers in the write
- * buffer and the values themselves by reference (an iovec into item memory); the connection
- * releases each store_ref after the write completes. A multi-get that fills the reply queue
- * returns EXEC_PAUSE with conn->resume_pos at the next key and is called again after the flush,
- * so thousands of keys never need more than CONN_REFS references or CONN_WBUF_SOFT of text.
+ * memcached's reply with conn.h's helpers. Retrievals compose "VALUE ..." headers in place in the
+ * write buffer; values up to CONN_INLINE_MAX are copied after them (one contiguous reply, one
+ * iovec, the reference released at once), larger ones go out by reference (an iovec into item
+ * memory) and the connection releases each such store_ref after the write completes. A multi-get
+ * that fills the reply queue returns EXEC_PAUSE with conn->resume_pos at the next key and is called
+ * again after the flush, so thousands of keys never need more than CONN_REFS references or
+ * CONN_WBUF_SOFT of text.
  *
- * Invariants: no allocation (headers are composed in a stack buffer); every store_ref obtained is
+ * Invariants: no allocation (headers are composed in wbuf); every store_ref obtained is
  * handed to conn_out_value or released here. Counters are the worker's own (stats.h).
  * Concurrency: runs on the connection's worker thread; the store does its own locking and gets
  * take no global lock. */
@@ -64,14 +66,21 @@ static void reply(struct conn *c, const struct proto_req *req, const char *line)
         conn_out_line(c, line);
 }
 
-/* "VALUE <key> <flags> <bytes>[ <cas>]\r\n" then the value by reference and "\r\n". */
+/* "VALUE <key> <flags> <bytes>[ <cas>]\r\n<value>\r\n", composed in place in wbuf; a value
+ * above CONN_INLINE_MAX goes out by reference between the header and its "\r\n". The connection
+ * owns *ref from here on. */
 static void out_value(struct conn *c, const struct store_ref *ref, const char *key, size_t klen,
                       bool with_cas)
 {
-    char h[VALUE_HDR_MAX];
-    size_t n = 0;
+    bool inline_value = ref->vlen <= CONN_INLINE_MAX;
+    char *h = conn_out_reserve(c, VALUE_HDR_MAX + (inline_value ? ref->vlen + 2 : 0));
+    if (h == NULL) {
+        struct store_ref r = *ref;
+        store_unref(c->w->store, &r);
+        return;
+    }
+    size_t n = 6;
     memcpy(h, "VALUE ", 6);
-    n = 6;
     memcpy(h + n, key, klen);
     n += klen;
     h[n++] = ' ';
@@ -84,7 +93,17 @@ static void out_value(struct conn *c, const struct store_ref *ref, const char *k
     }
     h[n++] = '\r';
     h[n++] = '\n';
-    if (conn_out_bytes(c, h, n) == 0 && conn_out_value(c, ref) == 0)
+    if (inline_value) {
+        memcpy(h + n, ref->value, ref->vlen);
+        n += ref->vlen;
+        h[n++] = '\r';
+        h[n++] = '\n';
+        struct store_ref r = *ref;
+        store_unref(c->w->store, &r);
+        conn_out_commit(c, n);
+        return;
+    }
+    if (conn_out_commit(c, n) == 0 && conn_out_value(c, ref) == 0)
         conn_out_bytes(c, "\r\n", 2);
 }
 
@@ -100,7 +119,7 @@ static int exec_get(struct conn *c, const struct proto_req *req, const char *bas
         uint32_t at = pos;
         if (!proto_keys_next(base, req, &pos, &key))
             break;
-        if (at != 0 && !conn_out_room(c, 1, VALUE_HDR_MAX + 8)) {
+        if (at != 0 && !conn_out_room(c, 1, VALUE_HDR_MAX + CONN_INLINE_MAX + 8)) {
             c->resume_pos = at;
             return EXEC_PAUSE;
         }

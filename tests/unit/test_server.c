@@ -1,8 +1,9 @@
 /* test_server: ringcached in-process. Settings parsing and validation; then a real server on
  * 127.0.0.1:<ephemeral> with worker threads, driven over sockets: pipelining answered in order in
- * few writes, a multi-get larger than the reply queue (pause/resume), a refused too-large value
- * swallowed, the connection limit, idle timeout, a vanishing client, a slow reader, stats and
- * `shutdown`. Every socket read has a deadline; the server thread is joined at the end. */
+ * few writes, a multi-get larger than the reply queue (pause/resume), values copied inline and
+ * sent by reference in one reply, a refused too-large value swallowed, the connection limit, idle
+ * timeout, a vanishing client, a slow reader, stats and `shutdown`. Every socket read has a
+ * deadline; the server thread is joined at the end. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -302,6 +303,52 @@ static void test_server_multiget_larger_than_queue(void)
     stop(&t);
 }
 
+/* Values up to CONN_INLINE_MAX are copied into the reply, larger ones go out by reference: a
+ * multi-get mixing both, long enough to pause on the reference and text limits, comes back
+ * byte-exact and in order. */
+static void test_server_values_inline_and_by_reference(void)
+{
+    struct tsrv t;
+    if (start(&t, "") != 0) {
+        CHECK(0);
+        return;
+    }
+    int fd = cli(&t);
+    static const size_t sizes[] = {0, 1, 2047, 2048, 2049, 9000};
+    enum { NS = sizeof(sizes) / sizeof(sizes[0]), REPS = 150 };
+    static char val[9000], one[NS * 9100], req[REPS * NS * 8 + 16], got[REPS * NS * 9100 + 8];
+    size_t ol = 0;
+    for (int k = 0; k < NS; k++) {
+        for (size_t i = 0; i < sizes[k]; i++)
+            val[i] = (char)('a' + (i * 7 + sizes[k]) % 26);
+        char hdr[64];
+        snprintf(hdr, sizeof(hdr), "set v%d %d 0 %zu\r\n", k, k + 1, sizes[k]);
+        send_str(fd, hdr);
+        send_all(fd, val, sizes[k]);
+        expect(fd, "\r\n", "STORED\r\n");
+        ol += (size_t)sprintf(one + ol, "VALUE v%d %d %zu\r\n", k, k + 1, sizes[k]);
+        memcpy(one + ol, val, sizes[k]);
+        ol += sizes[k];
+        ol += (size_t)sprintf(one + ol, "\r\n");
+    }
+    size_t rl = (size_t)sprintf(req, "get");
+    for (int r = 0; r < REPS; r++)
+        for (int k = 0; k < NS; k++)
+            rl += (size_t)sprintf(req + rl, " v%d", k);
+    rl += (size_t)sprintf(req + rl, "\r\n");
+    send_all(fd, req, rl);
+    size_t want = REPS * ol + 5;
+    ssize_t n = recv_until(fd, got, want, "END\r\n");
+    CHECK_EQ(n, (ssize_t)want);
+    int same = 0;
+    for (int r = 0; n == (ssize_t)want && r < REPS; r++)
+        same += memcmp(got + (size_t)r * ol, one, ol) == 0;
+    CHECK_EQ(same, REPS);
+    expect(fd, "get v1\r\n", "VALUE v1 2 1\r\nb\r\nEND\r\n"); /* still in sync */
+    close(fd);
+    stop(&t);
+}
+
 static void test_server_too_large_is_swallowed(void)
 {
     struct tsrv t;
@@ -515,6 +562,7 @@ int main(void)
     TEST_RUN(test_server_gets_and_cas);
     TEST_RUN(test_server_pipeline_in_order);
     TEST_RUN(test_server_multiget_larger_than_queue);
+    TEST_RUN(test_server_values_inline_and_by_reference);
     TEST_RUN(test_server_too_large_is_swallowed);
     TEST_RUN(test_server_connection_limit);
     TEST_RUN(test_server_idle_timeout);

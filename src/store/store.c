@@ -64,6 +64,28 @@ static bool key_ok(size_t klen)
     return klen > 0 && klen <= KEY_MAX;
 }
 
+void store_prefetch(struct store *s, const char *key, size_t klen, bool item)
+{
+    if (!key_ok(klen))
+        return;
+    uint64_t h = index_hash(key, klen);
+    const _Atomic uint64_t *b = s->sp.ix.buckets + (h & s->sp.ix.mask) * 8;
+    if (!item) {
+        __builtin_prefetch((const void *)b, 0, 3);
+        return;
+    }
+    uint32_t tag = index_tag(h);
+    for (int i = 1; i <= INDEX_SLOTS; i++) {
+        uint64_t v = atomic_load_explicit(&b[i], memory_order_relaxed);
+        if (v && index_slot_tag(v) == tag) { /* header and key, and the value's first bytes */
+            const char *p = space_item(&s->sp, v);
+            __builtin_prefetch(p, 0, 3);
+            __builtin_prefetch(p + 64, 0, 3);
+            return;
+        }
+    }
+}
+
 /* ---- the write loop ---- */
 
 /* A new key's frequency: a fingerprint in the ghost table lets it into main at once. */

@@ -587,6 +587,58 @@ static int model_step_other(struct store *s, struct model *m, int k, const char 
     return bad;
 }
 
+/* store_prefetch is only a hint: on present, missing, deleted and invalid keys, in both stages, it
+ * changes no value, flag, cas or statistic. */
+static void test_prefetch_changes_nothing(void)
+{
+    struct store *s = mk(64 << 20, false, false);
+    char k[32], buf[64];
+    uint64_t cas[200];
+    for (int i = 0; i < 200; i++) {
+        snprintf(k, sizeof(k), "pf%d", i);
+        snprintf(buf, sizeof(buf), "value-%d", i);
+        CHECK_EQ(put(s, STORE_SET, k, buf, (uint32_t)i, 0, 0, &cas[i]), STORE_OK);
+    }
+    struct store_delete_args d = {.key = "pf7", .klen = 3};
+    CHECK_EQ(store_delete(s, 0, &d), STORE_OK);
+    for (int i = 0; i < 200; i++) { /* a bucket's writes move its items' cas: read them now */
+        struct store_ref r;
+        snprintf(k, sizeof(k), "pf%d", i);
+        if (fetch(s, k, buf, sizeof(buf), &r) == STORE_OK)
+            cas[i] = r.cas;
+    }
+    struct store_stats before, after;
+    store_get_stats(s, &before);
+    for (int stage = 0; stage < 2; stage++) {
+        for (int i = 0; i < 400; i++) {
+            snprintf(k, sizeof(k), "pf%d", i);
+            store_prefetch(s, k, strlen(k), stage == 1);
+        }
+        store_prefetch(s, "", 0, stage == 1);
+        store_prefetch(s, k, 300, stage == 1);
+    }
+    store_get_stats(s, &after);
+    CHECK_EQ(after.curr_items, before.curr_items);
+    CHECK_EQ(after.total_items, before.total_items);
+    for (int i = 0; i < 200; i++) {
+        snprintf(k, sizeof(k), "pf%d", i);
+        struct store_ref r;
+        enum store_status st = fetch(s, k, buf, sizeof(buf), &r);
+        if (i == 7) {
+            CHECK_EQ(st, STORE_NOT_FOUND);
+            continue;
+        }
+        char want[64];
+        snprintf(want, sizeof(want), "value-%d", i);
+        CHECK_EQ(st, STORE_OK);
+        CHECK_STR(buf, want);
+        CHECK_EQ(r.flags, (uint32_t)i);
+        CHECK_EQ(r.cas, cas[i]);
+    }
+    CHECK_EQ(fetch(s, "pf300", buf, sizeof(buf), NULL), STORE_NOT_FOUND);
+    store_destroy(&s);
+}
+
 static void test_model(void)
 {
     struct store *s = mk(64 << 20, false, false);
@@ -667,6 +719,7 @@ int main(void)
     TEST_RUN(test_memory_limit_evicts);
     TEST_RUN(test_no_evict);
     TEST_RUN(test_meta_flags);
+    TEST_RUN(test_prefetch_changes_nothing);
     TEST_RUN(test_model);
     TEST_RUN(test_model_evicting);
     return TEST_DONE();

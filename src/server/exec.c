@@ -28,6 +28,7 @@
 #include "worker.h"
 
 #define VALUE_HDR_MAX (16 + PROTO_KEY_MAX + 3 * 20)
+#define GET_BATCH     16 /* keys of a multi-get prefetched together */
 
 int exec_parse(struct conn *c, const char *base, size_t len, struct proto_req *req)
 {
@@ -107,42 +108,61 @@ static void out_value(struct conn *c, const struct store_ref *ref, const char *k
         conn_out_bytes(c, "\r\n", 2);
 }
 
-static int exec_get(struct conn *c, const struct proto_req *req, const char *base)
+/* One key of a get/gets/gat/gats: fetch (then touch for gat), count, and queue the reply. */
+static void get_one(struct conn *c, const struct proto_req *req, const char *key, size_t klen)
 {
     struct worker *w = c->w;
     bool touch = req->cmd == PROTO_CMD_GAT || req->cmd == PROTO_CMD_GATS;
     bool with_cas = req->cmd == PROTO_CMD_GETS || req->cmd == PROTO_CMD_GATS;
-    struct store_get_opts opts = {0};
-    uint32_t pos = c->resume_pos;
-    struct proto_span key;
-    for (;;) {
-        uint32_t at = pos;
-        if (!proto_keys_next(base, req, &pos, &key))
-            break;
-        if (at != 0 && !conn_out_room(c, 1, VALUE_HDR_MAX + CONN_INLINE_MAX + 8)) {
-            c->resume_pos = at;
-            return EXEC_PAUSE;
-        }
-        struct store_ref ref;
-        enum store_status st = store_get(w->store, w->tid, base + key.off, key.len, &opts, &ref);
-        /* gat: fetch, then touch, so a past exptime still answers the item it expires (as
-         * memcached, and as the meta and binary executors) */
-        if (st == STORE_OK && touch)
-            store_touch(w->store, w->tid, base + key.off, key.len, req->exptime);
-        STATS_INC(w->st, cmd_get);
+    static const struct store_get_opts opts = {0};
+    struct store_ref ref;
+    enum store_status st = store_get(w->store, w->tid, key, klen, &opts, &ref);
+    /* gat: fetch, then touch, so a past exptime still answers the item it expires (as
+     * memcached, and as the meta and binary executors) */
+    if (st == STORE_OK && touch)
+        store_touch(w->store, w->tid, key, klen, req->exptime);
+    STATS_INC(w->st, cmd_get);
+    if (touch)
+        STATS_INC(w->st, cmd_touch);
+    if (st == STORE_OK) {
         if (touch)
-            STATS_INC(w->st, cmd_touch);
-        if (st == STORE_OK) {
-            if (touch)
-                STATS_INC(w->st, touch_hits);
-            else
-                STATS_INC(w->st, get_hits);
-            out_value(c, &ref, base + key.off, key.len, with_cas);
-        } else if (touch) {
-            STATS_INC(w->st, touch_misses);
-        } else {
-            STATS_INC(w->st, get_misses);
+            STATS_INC(w->st, touch_hits);
+        else
+            STATS_INC(w->st, get_hits);
+        out_value(c, &ref, key, klen, with_cas);
+    } else if (touch) {
+        STATS_INC(w->st, touch_misses);
+    } else {
+        STATS_INC(w->st, get_misses);
+    }
+}
+
+/* Keys are taken GET_BATCH at a time: every key's index bucket is prefetched, then every key's
+ * item, then the keys are looked up, so the two cache misses of each lookup overlap with the
+ * other keys' instead of coming one after the other. */
+static int exec_get(struct conn *c, const struct proto_req *req, const char *base)
+{
+    struct store *store = c->w->store;
+    uint32_t pos = c->resume_pos;
+    struct proto_span keys[GET_BATCH];
+    uint32_t at[GET_BATCH]; /* where each key starts: a pause resumes there */
+    for (;;) {
+        unsigned n = 0;
+        while (n < GET_BATCH && (at[n] = pos, proto_keys_next(base, req, &pos, &keys[n])))
+            n++;
+        for (unsigned i = 0; n > 1 && i < n; i++)
+            store_prefetch(store, base + keys[i].off, keys[i].len, false);
+        for (unsigned i = 0; n > 1 && i < n; i++)
+            store_prefetch(store, base + keys[i].off, keys[i].len, true);
+        for (unsigned i = 0; i < n; i++) {
+            if (at[i] != 0 && !conn_out_room(c, 1, VALUE_HDR_MAX + CONN_INLINE_MAX + 8)) {
+                c->resume_pos = at[i];
+                return EXEC_PAUSE;
+            }
+            get_one(c, req, base + keys[i].off, keys[i].len);
         }
+        if (n < GET_BATCH)
+            break;
     }
     conn_out_bytes(c, "END\r\n", 5);
     return EXEC_DONE;

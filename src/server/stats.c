@@ -114,14 +114,22 @@ void stats_general(struct stats *st, stats_emit_fn emit, void *arg)
     emit_connections(st, emit, arg);
     struct stats_sums s;
     stats_sum(st, &s);
-#define EMIT_THREAD(name) emit_u64(emit, arg, #name, s.name);
+    struct store_stats ss;
+    store_get_stats(st->store, &ss);
+    /* the store's get_expired and get_flushed go right after get_misses, in memcached's order */
+#define EMIT_THREAD(name)                                                                          \
+    emit_u64(emit, arg, #name, s.name);                                                            \
+    if (strcmp(#name, "get_misses") == 0) {                                                        \
+        emit_u64(emit, arg, "get_expired", ss.get_expired);                                        \
+        emit_u64(emit, arg, "get_flushed", ss.get_flushed);                                        \
+    }
     STATS_THREAD(EMIT_THREAD)
 #undef EMIT_THREAD
     emit_u64(emit, arg, "accepting_conns", 1);
     emit_u64(emit, arg, "threads", st->nthreads);
-    struct store_stats ss;
-    store_get_stats(st->store, &ss);
-#define EMIT_STORE(name, desc) emit_u64(emit, arg, #name, ss.name);
+#define EMIT_STORE(name, desc)                                                                     \
+    if (strcmp(#name, "get_expired") != 0 && strcmp(#name, "get_flushed") != 0)                    \
+        emit_u64(emit, arg, #name, ss.name);
     STORE_STATS(EMIT_STORE)
 #undef EMIT_STORE
 }

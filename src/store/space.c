@@ -193,12 +193,30 @@ _Atomic uint64_t *space_lookup_locked(struct space *sp, unsigned tid, uint64_t h
     _Atomic uint64_t *slot = index_find(&sp->ix, h, space_match_slot, m);
     if (!slot)
         return NULL;
+    uint64_t v = atomic_load_explicit(slot, memory_order_relaxed);
     if (clock_expired(m->it.exptime, now)) {
-        space_drop_locked(sp, tid, slot, atomic_load_explicit(slot, memory_order_relaxed), &m->it,
-                          SPACE_DROP_EXPIRED);
+        space_drop_locked(sp, tid, slot, v, &m->it, SPACE_DROP_EXPIRED);
+        add(&space_ctr(sp, tid)->get_expired, 1);
+        return NULL;
+    }
+    if (space_seg_flushed(sp, index_slot_seg(v), now)) {
+        space_drop_locked(sp, tid, slot, v, &m->it, SPACE_DROP_DELETE);
+        add(&space_ctr(sp, tid)->get_flushed, 1);
         return NULL;
     }
     return slot;
+}
+
+void space_apply_flush(struct space *sp, uint32_t now)
+{
+    uint32_t at = atomic_load_explicit(&sp->flush_at, memory_order_relaxed);
+    if (!at || now < at)
+        return;
+    /* raise the limit before clearing the pending time, so no reader sees neither */
+    uint32_t lim = atomic_load(&sp->flush_lim);
+    while (lim < at && !atomic_compare_exchange_weak(&sp->flush_lim, &lim, at))
+        ;
+    atomic_compare_exchange_strong(&sp->flush_at, &at, 0);
 }
 
 /* ---- segments: open, seal, reclaim (store lock held) ---- */
@@ -236,7 +254,8 @@ static uint32_t take_reserve(struct space *sp, uint32_t now)
 static uint32_t main_dest(struct space *sp, unsigned g, uint32_t need, uint32_t now)
 {
     uint32_t id = sp->main_open[g];
-    if (id != SEG_NONE && sp->pool.segs[id].write_off + need <= sp->pool.seg_size)
+    if (id != SEG_NONE && sp->pool.segs[id].write_off + need <= sp->pool.seg_size &&
+        !space_seg_flushed(sp, id, now))
         return id;
     if (id != SEG_NONE)
         evict_push(&sp->ev, &sp->pool, id, EVICT_MAIN);
@@ -259,7 +278,7 @@ static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Ato
                                 const struct seg_item *it, enum evict_queue q, uint32_t now)
 {
     uint64_t v = atomic_load_explicit(slot, memory_order_relaxed);
-    if (clock_expired(it->exptime, now)) {
+    if (clock_expired(it->exptime, now) || space_seg_flushed(sp, index_slot_seg(v), now)) {
         space_drop_locked(sp, tid, slot, v, it, SPACE_DROP_EXPIRED);
         return;
     }
@@ -315,7 +334,8 @@ static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
     for (uint32_t id = 0; id < sp->pool.nseg; id++) {
         struct seg *g = &sp->pool.segs[id];
         if (g->state == SEG_YOUNG || g->state == SEG_MAIN) {
-            if (live_items(sp, id) != 0 && !ttl_seg_expired(g, now))
+            if (live_items(sp, id) != 0 && !ttl_seg_expired(g, now) &&
+                !space_seg_flushed(sp, id, now))
                 continue;
             if (seg_pins(&sp->pool, id) != 0)
                 continue;
@@ -408,6 +428,8 @@ void space_stats(struct space *sp, struct store_stats *out)
         out->reclaimed += atomic_load_explicit(&c->reclaimed, memory_order_relaxed);
         out->ghost_hits += atomic_load_explicit(&c->ghost_hits, memory_order_relaxed);
         out->bytes_copied_forward += atomic_load_explicit(&c->copied, memory_order_relaxed);
+        out->get_expired += atomic_load_explicit(&c->get_expired, memory_order_relaxed);
+        out->get_flushed += atomic_load_explicit(&c->get_flushed, memory_order_relaxed);
     }
     out->curr_items = items > 0 ? (uint64_t)items : 0;
     out->bytes = bytes > 0 ? (uint64_t)bytes : 0;
@@ -435,5 +457,7 @@ void space_reset_stats(struct space *sp)
         atomic_store(&c->reclaimed, 0);
         atomic_store(&c->ghost_hits, 0);
         atomic_store(&c->copied, 0);
+        atomic_store(&c->get_expired, 0);
+        atomic_store(&c->get_flushed, 0);
     }
 }

@@ -30,6 +30,7 @@ struct space_counters {
     _Atomic int64_t items, bytes;
     _Atomic uint64_t total_items, evictions, expired_unfetched, evicted_unfetched, reclaimed;
     _Atomic uint64_t ghost_hits, copied;
+    _Atomic uint64_t get_expired, get_flushed; /* lookups that found an expired/flushed item */
 } __attribute__((aligned(64)));
 
 /* How -m is split. */
@@ -54,6 +55,11 @@ struct space {
     uint32_t *open;                  /* [nworkers][TTL_NGROUPS], each row its worker's own */
     uint32_t main_open[TTL_NGROUPS]; /* copy-forward destinations (store lock) */
     struct space_counters *ctr;      /* [nworkers + 1] */
+    /* Delayed flush_all (lazy, as memcached): items written before second T are invalid once
+     * now >= T. flush_at = a pending T (0 = none); flush_lim = the latest T applied. An item is
+     * invalid when its segment was opened before space_flush_limit(): writers never append to
+     * such a segment (they seal it and open a new one), so that rule is exact. */
+    _Atomic uint32_t flush_at, flush_lim;
 };
 
 /* A key (or a location, when seg != SEG_NONE) to match against slots; it receives the item. */
@@ -89,9 +95,26 @@ static inline size_t space_item_max(const struct space *sp)
     return sp->pool.seg_size;
 }
 
+/* Items in segments opened before this time are invalidated by a delayed flush_all (0 = none). */
+static inline uint32_t space_flush_limit(struct space *sp, uint32_t now)
+{
+    uint32_t lim = atomic_load_explicit(&sp->flush_lim, memory_order_relaxed);
+    uint32_t at = atomic_load_explicit(&sp->flush_at, memory_order_relaxed);
+    return at && now >= at && at > lim ? at : lim;
+}
+/* True if the segment's items were invalidated by a delayed flush_all that has come due. */
+static inline bool space_seg_flushed(struct space *sp, uint32_t id, uint32_t now)
+{
+    return sp->pool.segs[id].create_time < space_flush_limit(sp, now);
+}
+/* Applies a delayed flush that has come due (any thread; idempotent). */
+void space_apply_flush(struct space *sp, uint32_t now);
+
 /* index_match_fn for struct space_match. */
 bool space_match_slot(void *ctx, _Atomic uint64_t *slot, uint64_t v);
-/* Finds key's live item (bucket lock held); expired ones are removed on the way. */
+/* Finds key's live item (bucket lock held). Expired items and items of a delayed flush are
+ * removed on the way and counted as get_expired / get_flushed (memcached counts every lookup
+ * that meets one, whatever the command). */
 _Atomic uint64_t *space_lookup_locked(struct space *sp, unsigned tid, uint64_t h, const char *key,
                                       size_t klen, uint32_t now, struct space_match *m);
 /* Counts an item in (+1) or out (-1) of its segment and the worker's totals. */

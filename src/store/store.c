@@ -42,7 +42,6 @@ struct store {
     struct store_config cfg;
     struct space sp;
     struct plan_env env;
-    _Atomic uint32_t flush_at; /* pending delayed flush, relative time; 0 = none */
 };
 
 static uint64_t item_cas(struct store *s, uint64_t h, uint64_t version, const struct seg_item *it)
@@ -110,7 +109,9 @@ static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_
     if (!dst && index_extend_locked(&sp->ix, h) == 0)
         dst = index_empty_slot_locked(&sp->ix, h);
     *need_index = dst == NULL;
-    if (!dst || id == SEG_NONE || sp->pool.segs[id].write_off + size > sp->pool.seg_size)
+    /* a segment opened before a delayed flush's second holds only invalid items: seal it */
+    if (!dst || id == SEG_NONE || sp->pool.segs[id].write_off + size > sp->pool.seg_size ||
+        space_seg_flushed(sp, id, now))
         return 1;
     struct seg *sg = &sp->pool.segs[id];
     char *p = seg_data(&sp->pool, id) + sg->write_off;
@@ -188,30 +189,32 @@ static enum store_status write_op(struct store *s, unsigned tid, struct plan *w,
 
 /* ---- flush ---- */
 
+/* flush_all now: every item is unindexed at once and counted as reclaimed (memcached counts the
+ * items its LRU maintainer removes after a flush so), so no later lookup can meet one. */
 static bool flush_slot(void *ctx, _Atomic uint64_t *slot, uint64_t v)
 {
     struct store *s = ctx;
     struct seg_item it;
     if (seg_item_parse(space_item(&s->sp, v), s->sp.pool.seg_size - index_slot_off(v), &it) == 0)
-        space_drop_locked(&s->sp, s->cfg.nworkers, slot, v, &it, SPACE_DROP_DELETE);
+        space_drop_locked(&s->sp, s->cfg.nworkers, slot, v, &it, SPACE_DROP_EXPIRED);
     return false;
 }
 
+/* A delayed flush_all is lazy: once due, items written before it are invalid (space.h), a lookup
+ * that meets one removes it (get_flushed) and reclaim frees their segments whole. */
 static void check_flush(struct store *s)
 {
-    uint32_t at = atomic_load_explicit(&s->flush_at, memory_order_relaxed);
-    if (at && clock_now(s->cfg.clock) >= at && atomic_compare_exchange_strong(&s->flush_at, &at, 0))
-        index_walk(&s->sp.ix, flush_slot, s);
+    space_apply_flush(&s->sp, clock_now(s->cfg.clock));
 }
 
 void store_flush(struct store *s, int64_t delay)
 {
     if (delay > 0) {
         uint32_t at = clock_exptime(s->cfg.clock, delay);
-        atomic_store(&s->flush_at, at > CLOCK_EXPIRED ? at : 2);
+        atomic_store(&s->sp.flush_at, at > CLOCK_EXPIRED ? at : 2);
         return;
     }
-    atomic_store(&s->flush_at, 0);
+    atomic_store(&s->sp.flush_at, 0);
     index_walk(&s->sp.ix, flush_slot, s);
 }
 
@@ -318,7 +321,8 @@ static enum rd_result read_optimistic(struct store *s, struct rd *r, uint64_t h,
         return RD_RETRY;
     if (!slot)
         return RD_MISS;
-    if (clock_expired(r->it.exptime, now) || (r->it.bits & SEG_IB_STALE) || (o && o->recache)) {
+    if (clock_expired(r->it.exptime, now) || (r->it.bits & SEG_IB_STALE) || (o && o->recache) ||
+        space_seg_flushed(&s->sp, index_slot_seg(r->v), now)) {
         unpin(r->pin);
         return RD_LOCKED;
     }

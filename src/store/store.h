@@ -132,8 +132,10 @@ enum store_status store_arith(struct store *s, unsigned tid, const struct store_
                               uint64_t *value_out, uint64_t *cas_out);
 enum store_status store_touch(struct store *s, unsigned tid, const char *key, size_t klen,
                               int64_t exptime);
-/* flush_all: every item stored at or before now + delay seconds becomes invalid once that time
- * comes (memcached's semantics; delay 0 = now). */
+/* flush_all. Delay 0: every item is removed now. Delay d > 0: items stored before second
+ * now + d become invalid once it comes (memcached's rule); they are removed lazily, by the
+ * lookups that meet them (stat get_flushed) or with their segments when memory is reclaimed,
+ * so curr_items still counts them until then (as memcached's does until its crawler passes). */
 void store_flush(struct store *s, int64_t delay);
 
 /* Engine statistics. Names follow memcached's `stats` where the meaning is the same; the rest are
@@ -154,7 +156,9 @@ void store_flush(struct store *s, int64_t delay);
     X(ghost_hits, "new items admitted to main because their key was recently evicted")             \
     X(bytes_copied_forward, "bytes of live items copied forward when a segment was reclaimed")     \
     X(index_bytes, "bytes used by the hash index")                                                 \
-    X(index_slots, "slots in the hash index")
+    X(index_slots, "slots in the hash index")                                                      \
+    X(get_expired, "lookups (any command) that found an expired item, which they removed")         \
+    X(get_flushed, "lookups that found an item a delayed flush_all had invalidated")
 
 struct store_stats {
 #define STORE_STATS_FIELD(name, desc) uint64_t name;

@@ -280,6 +280,87 @@ static void test_flush(void)
     store_destroy(&s);
 }
 
+static struct store_stats stats_of(struct store *s)
+{
+    struct store_stats st;
+    store_get_stats(s, &st);
+    return st;
+}
+
+/* memcached counts get_expired for every lookup that meets an expired item, whatever the command,
+ * once per item (the lookup removes it). */
+static void test_get_expired_counts_every_lookup(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    char b[16];
+    const char *keys[] = {"g", "s", "t", "a", "d"};
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(put(s, STORE_SET, keys[i], "v", 0, 2, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "live", "v", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(fetch(s, "g", b, sizeof(b), NULL), STORE_OK);
+    CHECK_EQ(stats_of(s).get_expired, 0);
+    clock_advance(&clk, 2);
+    CHECK_EQ(fetch(s, "g", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(stats_of(s).get_expired, 1);
+    CHECK_EQ(fetch(s, "g", b, sizeof(b), NULL), STORE_NOT_FOUND); /* gone: a plain miss */
+    CHECK_EQ(stats_of(s).get_expired, 1);
+    CHECK_EQ(put(s, STORE_SET, "s", "w", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(store_touch(s, 0, "t", 1, 10), STORE_NOT_FOUND);
+    CHECK_EQ(put(s, STORE_APPEND, "a", "w", 0, 0, 0, NULL), STORE_NOT_STORED);
+    struct store_get_opts gat = {.touch = true, .exptime = 10};
+    struct store_ref r;
+    CHECK_EQ(store_get(s, 0, "d", 1, &gat, &r), STORE_NOT_FOUND);
+    CHECK_EQ(fetch(s, "live", b, sizeof(b), NULL), STORE_OK);
+    struct store_stats st = stats_of(s);
+    CHECK_EQ(st.get_expired, 5);
+    CHECK_EQ(st.get_flushed, 0);
+    CHECK_EQ(st.curr_items, 2); /* live and the new s */
+    store_reset_stats(s);
+    CHECK_EQ(stats_of(s).get_expired, 0);
+    store_destroy(&s);
+}
+
+/* A delayed flush is lazy (memcached's rule): items written before its second are misses once it
+ * comes, each lookup that meets one counts get_flushed once, items written in that second or later
+ * live, and flush_all now removes everything at once (reclaimed, as memcached counts them). */
+static void test_flush_counts_get_flushed(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    char b[16];
+    CHECK_EQ(put(s, STORE_SET, "a", "1", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "b", "1", 0, 0, 0, NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "c", "1", 0, 0, 0, NULL), STORE_OK);
+    store_flush(s, 5);
+    clock_advance(&clk, 4);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_OK);
+    CHECK_EQ(put(s, STORE_SET, "late", "1", 0, 0, 0, NULL), STORE_OK); /* still before: flushed */
+    clock_advance(&clk, 1);
+    CHECK_EQ(stats_of(s).curr_items, 4); /* lazy: nothing removed yet */
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(fetch(s, "late", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(stats_of(s).get_flushed, 2);
+    CHECK_EQ(fetch(s, "a", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(stats_of(s).get_flushed, 2);
+    CHECK_EQ(put(s, STORE_ADD, "b", "2", 0, 0, 0, NULL), STORE_OK); /* meets the flushed b */
+    CHECK_EQ(put(s, STORE_SET, "new", "2", 0, 0, 0, NULL), STORE_OK);
+    clock_advance(&clk, 1);
+    CHECK_EQ(fetch(s, "b", b, sizeof(b), NULL), STORE_OK);
+    CHECK_STR(b, "2");
+    CHECK_EQ(fetch(s, "new", b, sizeof(b), NULL), STORE_OK);
+    struct store_stats st = stats_of(s);
+    CHECK_EQ(st.get_flushed, 3);
+    CHECK_EQ(st.get_expired, 0);
+    CHECK_EQ(st.curr_items, 3); /* b, new, and the flushed c nobody asked for */
+    uint64_t reclaimed = st.reclaimed;
+    store_flush(s, 0);
+    st = stats_of(s);
+    CHECK_EQ(st.curr_items, 0);
+    CHECK_EQ(st.reclaimed, reclaimed + 3);
+    CHECK_EQ(fetch(s, "c", b, sizeof(b), NULL), STORE_NOT_FOUND);
+    CHECK_EQ(stats_of(s).get_flushed, 3); /* flush_all now leaves nothing to meet */
+    store_destroy(&s);
+}
+
 static void fill(struct store *s, int n, size_t vlen, int *stored)
 {
     char key[32], *val = malloc(vlen + 1);
@@ -309,6 +390,41 @@ static void test_memory_limit_evicts(void)
     CHECK(st.segments_total * st.segment_size <= (16u << 20));
     char b[8];
     CHECK_EQ(fetch(s, "key:00399999", b, sizeof(b), NULL), STORE_OK);
+    store_destroy(&s);
+}
+
+/* After a delayed flush, memory held by flushed items is reclaimed (counted as reclaimed, never as
+ * evictions) before any item written after the flush is lost. */
+static void test_delayed_flush_frees_segments(void)
+{
+    struct store *s = mk(16 << 20, false, false);
+    char key[32], val[101];
+    memset(val, 'x', 100);
+    val[100] = 0;
+    for (int i = 0; i < 80000; i++) {
+        snprintf(key, sizeof(key), "old:%08d", i);
+        CHECK_EQ(put(s, STORE_SET, key, val, 0, 0, 0, NULL), STORE_OK);
+    }
+    CHECK_EQ(stats_of(s).evictions, 0);
+    store_flush(s, 1);
+    clock_advance(&clk, 1);
+    for (int i = 0; i < 80000; i++) {
+        snprintf(key, sizeof(key), "new:%08d", i);
+        CHECK_EQ(put(s, STORE_SET, key, val, 0, 0, 0, NULL), STORE_OK);
+    }
+    struct store_stats st = stats_of(s);
+    CHECK_EQ(st.evictions, 0); /* 160k items do not fit: the flushed ones made room */
+    CHECK(st.reclaimed > 20000);
+    CHECK(st.curr_items >= 80000 && st.curr_items < 160000);
+    int held = 0;
+    for (int i = 0; i < 80000; i += 7) {
+        snprintf(key, sizeof(key), "new:%08d", i);
+        char b[8];
+        held += fetch(s, key, b, sizeof(b), NULL) == STORE_OK;
+        snprintf(key, sizeof(key), "old:%08d", i);
+        CHECK_EQ(fetch(s, key, b, sizeof(b), NULL), STORE_NOT_FOUND);
+    }
+    CHECK_EQ(held, (80000 + 6) / 7);
     store_destroy(&s);
 }
 
@@ -716,6 +832,9 @@ int main(void)
     TEST_RUN(test_arith);
     TEST_RUN(test_expiry_and_touch);
     TEST_RUN(test_flush);
+    TEST_RUN(test_get_expired_counts_every_lookup);
+    TEST_RUN(test_flush_counts_get_flushed);
+    TEST_RUN(test_delayed_flush_frees_segments);
     TEST_RUN(test_memory_limit_evicts);
     TEST_RUN(test_no_evict);
     TEST_RUN(test_meta_flags);

@@ -1,9 +1,11 @@
 /* loop: epoll event loop, one per thread (see loop.h).
  *
- * Design: level-triggered epoll; handlers live in an array indexed by fd (grown on demand), so
- * dispatch is one array access and epoll_event.data carries only the fd. Timers are a tiny
- * fixed array (a worker needs one or two: the idle sweep), scanned each batch; epoll_wait's
- * timeout is the time to the nearest timer.
+ * Design: level-triggered epoll by default, edge-triggered for fds added with EV_EDGE (client
+ * connections: epoll then does not poll a socket again just because it was reported in the
+ * previous batch, a good part of epoll_wait's cost at depth 1). Handlers live in an array
+ * indexed by fd (grown on demand), so dispatch is one array access and epoll_event.data carries
+ * only the fd. Timers are a tiny fixed array (a worker needs one or two: the idle sweep), scanned
+ * each batch; epoll_wait's timeout is the time to the nearest timer.
  *
  * Invariants: slots[fd].fn != NULL exactly when fd is registered with epoll; slots[fd].events is
  * the mask last given to epoll. An fd deleted while a batch is being dispatched has its slot
@@ -80,6 +82,8 @@ static uint32_t to_epoll(uint32_t events)
         e |= EPOLLIN | EPOLLRDHUP;
     if (events & EV_WRITE)
         e |= EPOLLOUT;
+    if (events & EV_EDGE)
+        e |= EPOLLET;
     return e;
 }
 
@@ -119,6 +123,7 @@ int ev_mod(struct ev_loop *l, int fd, uint32_t events)
 {
     if (fd < 0 || fd >= l->nslots || l->slots[fd].fn == NULL)
         return RC_ERR_INVAL;
+    events = (events & ~EV_EDGE) | (l->slots[fd].events & EV_EDGE); /* chosen once, at ev_add */
     if (l->slots[fd].events == events)
         return RC_OK;
     struct epoll_event ev = {.events = to_epoll(events), .data.fd = fd};

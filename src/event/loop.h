@@ -11,6 +11,9 @@
 #define EV_READ  0x1u
 #define EV_WRITE 0x2u
 #define EV_ERROR 0x4u /* reported only: hang-up or socket error */
+/* Given to ev_add: edge-triggered (reported when new bytes or room arrive, not again while they
+ * stay unread); ev_mod keeps it. The handler must then read until a short read or EAGAIN. */
+#define EV_EDGE 0x8u
 
 #define EV_TIMERS_MAX 8
 
@@ -27,9 +30,10 @@ int ev_loop_create(struct ev_loop **out);
 /* Frees the loop (it does not close registered fds). Accepts NULL; *l becomes NULL. */
 void ev_loop_destroy(struct ev_loop **l);
 
-/* Registers fd for the EV_READ/EV_WRITE mask in events (level-triggered). */
+/* Registers fd for the EV_READ/EV_WRITE mask in events (level-triggered unless EV_EDGE). */
 int ev_add(struct ev_loop *l, int fd, uint32_t events, ev_handler_fn fn, void *arg);
-/* Changes the mask of a registered fd (no system call when unchanged). */
+/* Changes the mask of a registered fd (no system call when unchanged). Readiness that is present
+ * now is reported again, also for an edge-triggered fd. */
 int ev_mod(struct ev_loop *l, int fd, uint32_t events);
 /* Unregisters fd; pending events for it in the current batch are dropped. */
 int ev_del(struct ev_loop *l, int fd);

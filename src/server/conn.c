@@ -3,9 +3,16 @@
  * Flow (conn_drive): write what is queued; if the socket takes it all, release the item
  * references and execute the complete requests in rbuf (up to -R of them, then yield through the
  * worker's ready list); replies accumulate in the queue; when rbuf holds no complete request,
- * flush once (one sendmsg for many pipelined replies) and read again. A reply queue the socket
+ * flush once (one send for many pipelined replies) and read again. A reply queue the socket
  * does not take stops reading (backpressure: EV_WRITE only), so a slow reader costs at most
  * CONN_WBUF_MAX of reply text and CONN_REFS pinned items, never unbounded memory.
+ *
+ * System calls (what depth 1 costs): the socket is edge-triggered, and a recv that returned less
+ * than asked for ends the call (the socket was empty then; later bytes raise a new edge), so a
+ * request costs one recv and one send, and epoll_wait is shared by the connections of a batch.
+ * Small values are copied into wbuf (conn_out_value), so a typical reply is one contiguous send.
+ * Every exit of conn_drive is one of: waiting for EV_WRITE, a short read or EAGAIN, the ready
+ * list (budget used up), or close; none leaves unread bytes without a pending edge.
  *
  * Invariants: wbuf is never consumed, only reset once every queued piece is written, so wbuf
  * offsets in outs[] stay valid across growth; refs[0..nrefs) are exactly the items whose values
@@ -69,7 +76,7 @@ int conn_open(struct worker *w, int fd)
     c->last_active = clock_now(w->clock);
     if (buf_init(&c->rbuf, CONN_RBUF_INITIAL, w->rbuf_max) != RC_OK ||
         buf_init(&c->wbuf, CONN_WBUF_INITIAL, CONN_WBUF_MAX) != RC_OK ||
-        ev_add(w->loop, fd, EV_READ, on_event, c) != RC_OK) {
+        ev_add(w->loop, fd, EV_READ | EV_EDGE, on_event, c) != RC_OK) {
         buf_deinit(&c->rbuf);
         buf_deinit(&c->wbuf);
         free(c);
@@ -441,8 +448,8 @@ void conn_drive(struct conn *c)
             continue; /* flush this read's replies before reading more */
         if (buf_rlen(&c->rbuf) == 0 && c->rbuf.cap > CONN_READ_CHUNK * 4)
             buf_shrink(&c->rbuf, CONN_READ_CHUNK); /* give back what a big value needed */
-        if (drained) { /* as memcached: no recv that would only say EAGAIN; epoll is level- */
-            set_interest(c, EV_READ); /* triggered and reports bytes that came since */
+        if (drained) { /* no recv that would only say EAGAIN: the short read emptied the */
+            set_interest(c, EV_READ); /* socket, and bytes that come later raise a new edge */
             return;
         }
         int rr = read_some(c, need);

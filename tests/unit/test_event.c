@@ -1,6 +1,7 @@
-/* test_event: the epoll loop (fd handlers, mod/del, timers, stop), the wakeup handoff from
- * other threads, and net (listen on an ephemeral port, accept, connect, host:port parsing, unix
- * sockets). Threads synchronise on loop events only; every wait is bounded by a deadline. */
+/* test_event: the epoll loop (fd handlers, mod/del, edge-triggered fds, timers, stop), the wakeup
+ * handoff from other threads, and net (listen on an ephemeral port, accept, connect, host:port
+ * parsing, unix sockets). Threads synchronise on loop events only; every wait is bounded by a
+ * deadline. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -64,6 +65,48 @@ static void test_loop_fd_handlers(void)
     ev_loop_destroy(&l);
     CHECK(l == NULL);
     ev_loop_destroy(&l); /* NULL is fine */
+}
+
+static void on_count(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+    int *n = arg;
+    (*n)++; /* reads nothing: the bytes stay unread */
+}
+
+/* EV_EDGE: unread bytes are reported once, new bytes again; ev_mod keeps the mode and reports
+ * readiness present at that moment (what a connection relies on after a write wait). */
+static void test_loop_edge_triggered(void)
+{
+    struct ev_loop *l = NULL;
+    CHECK_EQ(ev_loop_create(&l), RC_OK);
+    int sv[2], lt[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, lt), 0);
+    int edge = 0, level = 0;
+    CHECK_EQ(ev_add(l, sv[0], EV_READ | EV_EDGE, on_count, &edge), RC_OK);
+    CHECK_EQ(ev_add(l, lt[0], EV_READ, on_count, &level), RC_OK);
+    CHECK_EQ(write(sv[1], "a", 1), 1);
+    CHECK_EQ(write(lt[1], "a", 1), 1);
+    CHECK_EQ(ev_run_once(l, 1000), 2);
+    CHECK_EQ(ev_run_once(l, 0), 1); /* only the level-triggered one again */
+    CHECK_EQ(edge, 1);
+    CHECK_EQ(level, 2);
+    CHECK_EQ(write(sv[1], "b", 1), 1); /* new bytes: a new edge */
+    CHECK_EQ(ev_run_once(l, 1000), 2);
+    CHECK_EQ(edge, 2);
+    CHECK_EQ(ev_mod(l, sv[0], EV_WRITE), RC_OK); /* writable now: reported once */
+    CHECK_EQ(ev_del(l, lt[0]), RC_OK);
+    CHECK_EQ(ev_run_once(l, 1000), 1);
+    CHECK_EQ(ev_run_once(l, 0), 0);
+    CHECK_EQ(ev_mod(l, sv[0], EV_READ), RC_OK); /* unread bytes present: reported again */
+    CHECK_EQ(ev_run_once(l, 1000), 1);
+    CHECK_EQ(ev_run_once(l, 0), 0); /* and still edge-triggered */
+    CHECK_EQ(edge, 4);
+    close(sv[0]);
+    close(sv[1]);
+    close(lt[0]);
+    close(lt[1]);
+    ev_loop_destroy(&l);
 }
 
 struct timer_ctx {
@@ -264,6 +307,7 @@ static void test_net_unix(void)
 int main(void)
 {
     TEST_RUN(test_loop_fd_handlers);
+    TEST_RUN(test_loop_edge_triggered);
     TEST_RUN(test_loop_timers);
     TEST_RUN(test_wakeup_many_threads);
     TEST_RUN(test_wakeup_full);

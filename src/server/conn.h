@@ -45,7 +45,8 @@ struct conn {
     bool closing;               /* close once the queued output is written */
     bool in_ready;              /* on the worker's ready list */
     uint32_t interest;          /* EV_* mask registered with the loop */
-    uint32_t last_active;       /* clock seconds of the last byte read */
+    uint32_t last_active;       /* clock seconds of the last byte read or written (kept only
+                                 * with -o idle_timeout) */
     struct conn *prev, *next;   /* worker's list of open connections */
     struct conn *rprev, *rnext; /* worker's ready list */
 };

@@ -67,6 +67,13 @@ static void reply(struct conn *c, const struct proto_req *req, const char *line)
         conn_out_line(c, line);
 }
 
+/* reply() for a literal: its length is known at compile time, one append. */
+#define REPLY_LIT(c, req, lit)                                                                     \
+    do {                                                                                           \
+        if (!(req)->noreply)                                                                       \
+            conn_out_bytes((c), lit "\r\n", sizeof(lit "\r\n") - 1);                               \
+    } while (0)
+
 /* "VALUE <key> <flags> <bytes>[ <cas>]\r\n<value>\r\n", composed in place in wbuf; a value
  * above CONN_INLINE_MAX goes out by reference between the header and its "\r\n". The connection
  * owns *ref from here on. */
@@ -219,16 +226,16 @@ static int exec_store(struct conn *c, const struct proto_req *req, const char *b
     }
     switch (st) {
     case STORE_OK:
-        reply(c, req, "STORED");
+        REPLY_LIT(c, req, "STORED");
         break;
     case STORE_NOT_STORED:
-        reply(c, req, "NOT_STORED");
+        REPLY_LIT(c, req, "NOT_STORED");
         break;
     case STORE_EXISTS:
-        reply(c, req, "EXISTS");
+        REPLY_LIT(c, req, "EXISTS");
         break;
     case STORE_NOT_FOUND:
-        reply(c, req, "NOT_FOUND");
+        REPLY_LIT(c, req, "NOT_FOUND");
         break;
     default:
         if (st == STORE_TOO_LARGE)
@@ -267,7 +274,7 @@ static int exec_arith(struct conn *c, const struct proto_req *req, const char *b
             STATS_INC(w->st, incr_misses);
         else
             STATS_INC(w->st, decr_misses);
-        reply(c, req, "NOT_FOUND");
+        REPLY_LIT(c, req, "NOT_FOUND");
     } else if (st == STORE_NON_NUMERIC) {
         reply(c, req, "CLIENT_ERROR cannot increment or decrement non-numeric value");
     } else if (st == STORE_NO_MEMORY) {
@@ -286,10 +293,10 @@ static int exec_touch(struct conn *c, const struct proto_req *req, const char *b
     STATS_INC(w->st, cmd_touch);
     if (st == STORE_OK) {
         STATS_INC(w->st, touch_hits);
-        reply(c, req, "TOUCHED");
+        REPLY_LIT(c, req, "TOUCHED");
     } else {
         STATS_INC(w->st, touch_misses);
-        reply(c, req, "NOT_FOUND");
+        REPLY_LIT(c, req, "NOT_FOUND");
     }
     return EXEC_DONE;
 }
@@ -301,10 +308,10 @@ static int exec_delete(struct conn *c, const struct proto_req *req, const char *
     enum store_status st = store_delete(w->store, w->tid, &a);
     if (st == STORE_OK) {
         STATS_INC(w->st, delete_hits);
-        reply(c, req, "DELETED");
+        REPLY_LIT(c, req, "DELETED");
     } else {
         STATS_INC(w->st, delete_misses);
-        reply(c, req, "NOT_FOUND");
+        REPLY_LIT(c, req, "NOT_FOUND");
     }
     return EXEC_DONE;
 }

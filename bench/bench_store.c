@@ -9,8 +9,19 @@
  *    set loops over Zipf(0.99)-distributed keys at 1 and 2 threads, and get-hot: gets of 64 hot
  *    keys only (every read lands on a few buckets, which is where bucket locks used to bounce);
  *    each run is repeated and the median is printed with the 2-thread/1-thread ratio. Measures,
- *    never asserts. */
+ *    never asserts.
+ *
+ *   bench_store replay FILE COLD WARM MEASURE [MB (default 16)]
+ *
+ * replays a key stream written by `bench/storage_compare.py --dump DIR` against a store
+ * configured as ringcached's default (-m MB, -t 4, -I 1m) exactly as the script drives the
+ * server (batches of 50: the distinct keys are read, then the misses are set, 100-byte values),
+ * and prints the cold hit ratio (first COLD requests) and the steady-state one (MEASURE requests
+ * after WARM). Same keys, same hashes: it reproduces the protocol figures in a few seconds, which
+ * is how policy changes are tried before the protocol run confirms them. */
+#include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,8 +193,87 @@ static void make_zipf(double alpha)
     free(cdf);
 }
 
+/* One batch of the get-then-set-on-miss cache; returns the hits. */
+static size_t replay_batch(struct store *s, const int32_t *ids, size_t n)
+{
+    char keys[50][40];
+    bool hit[50], seen[50];
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t id = ids[i];
+        char pre[32];
+        int l = snprintf(pre, sizeof(pre), "%s:%d", id < 0 ? "scan" : "w", id < 0 ? -id : id);
+        memset(keys[i], 'x', 32);
+        memcpy(keys[i], pre, (size_t)l);
+        keys[i][32] = 0;
+        seen[i] = false;
+        for (size_t j = 0; j < i && !seen[i]; j++)
+            seen[i] = memcmp(keys[i], keys[j], 32) == 0; /* the script reads each key once */
+        struct store_ref r;
+        hit[i] = !seen[i] && store_get(s, 0, keys[i], 32, NULL, &r) == STORE_OK;
+        if (hit[i])
+            store_unref(s, &r);
+    }
+    static const char val[100] = {0};
+    for (size_t i = 0; i < n; i++) {
+        bool first_of_key = !seen[i];
+        bool got = hit[i];
+        for (size_t j = 0; j < i && !got; j++)
+            if (memcmp(keys[i], keys[j], 32) == 0)
+                got = true; /* a repeat inside the batch counts as a hit */
+        hits += got;
+        if (first_of_key && !got) {
+            struct store_set_args a = {
+                .mode = STORE_SET, .key = keys[i], .klen = 32, .value = val, .vlen = 100};
+            store_set(s, 0, &a, NULL);
+        }
+    }
+    return hits;
+}
+
+static double replay_span(struct store *s, const int32_t *ids, size_t from, size_t to)
+{
+    size_t hits = 0;
+    for (size_t i = from; i < to; i += 50)
+        hits += replay_batch(s, ids + i, to - i < 50 ? to - i : 50);
+    return to > from ? (double)hits / (double)(to - from) : 0.0;
+}
+
+static int replay(int argc, char **argv)
+{
+    if (argc < 6)
+        return fprintf(stderr, "usage: bench_store replay FILE COLD WARM MEASURE [MB]\n"), 2;
+    size_t cold = strtoul(argv[3], NULL, 10), warm = strtoul(argv[4], NULL, 10);
+    size_t meas = strtoul(argv[5], NULL, 10), mb = argc > 6 ? strtoul(argv[6], NULL, 10) : 16;
+    FILE *f = fopen(argv[2], "rb");
+    int32_t *ids = malloc((warm + meas) * sizeof(*ids));
+    if (!f || !ids || fread(ids, sizeof(*ids), warm + meas, f) != warm + meas || cold > warm)
+        return fprintf(stderr, "cannot read %zu ids from %s\n", warm + meas, argv[2]), 2;
+    fclose(f);
+    clock_init(&clk);
+    struct store_config c = {
+        .mem_limit = mb << 20, .item_size_max = 1 << 20, .nworkers = 4, .clock = &clk};
+    struct store *s = NULL;
+    if (store_create(&s, &c) != 0)
+        return fprintf(stderr, "store_create failed\n"), 2;
+    double hc = replay_span(s, ids, 0, cold);
+    replay_span(s, ids, cold, warm);
+    struct store_stats a, b;
+    store_get_stats(s, &a);
+    double hs = replay_span(s, ids, warm, warm + meas);
+    store_get_stats(s, &b);
+    printf("%s cold=%.4f steady=%.4f items=%" PRIu64 " turnovers: warm-up %.1f, window %.1f\n",
+           argv[2], hc, hs, b.curr_items, (double)a.evictions / (double)a.curr_items,
+           (double)(b.evictions - a.evictions) / (double)b.curr_items);
+    store_destroy(&s);
+    free(ids);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "replay") == 0)
+        return replay(argc, argv);
     double secs = argc > 1 ? atof(argv[1]) : 1.0;
     int reps = argc > 2 ? atoi(argv[2]) : 3;
     if (reps < 1 || reps > 15)

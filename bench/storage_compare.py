@@ -3,15 +3,25 @@
 
 Run with /usr/bin/python3:
     bench/storage_compare.py [--ringcached PATH] [--only memcached|ringcached] [--quick]
+                             [--no-capacity] [--workloads a,b] [--cold N --warm N --measure N]
+    bench/storage_compare.py --dump DIR     (key streams for `bench_store replay`, no servers)
 
 For each server (started here on an ephemeral 127.0.0.1 port, stopped by PID at the end) it prints
   * capacity at -m 64 with 32-byte keys, for fixed 100-byte values and for values uniform in
     50..2000 bytes: items held (keys still retrievable once the first eviction happened), overhead
     bytes per item (64 MiB / items held - mean key+value of the held items), RSS after the run;
   * hit ratio of a get-then-set-on-miss cache at equal memory (-m 16, 100-byte values) on five
-    seeded workloads: Zipf 0.8, 1.0, 1.2; Zipf 1.0 with one-pass scans of never-repeated keys; a
-    Zipf 1.0 hot set that shifts over time.
-Then the ratios ringcached/memcached. Measures, never asserts. Default ringcached path:
+    seeded workloads over 1M keys: Zipf 0.8, 1.0, 1.2; Zipf 1.0 with one-pass scans of
+    never-repeated keys (every 4th run of 20k requests); a Zipf 1.0 hot set that moves by a fifth
+    of the keys every 200k requests.
+Two hit ratios per workload, from one stream per workload that both servers see identically:
+  * cold: the first 1M requests from an empty cache (the start-up fill; the figure reported before);
+  * steady: 8M requests measured after 4M of warm-up. The same counts for every workload and both
+    servers, fixed up front. They were chosen so that the slowest-turning workload (Zipf 1.2, ~5%
+    misses) has evicted at least the cache's own size in items before the window (printed as
+    "turnovers: warm-up", flagged NOT WARM if below 1) and turns the cache over about 3 times or
+    more inside it ("window"); the other workloads turn over 10-45 times.
+Then the gains ringcached - memcached for both. Measures, never asserts. Default ringcached path:
 <repo>/build/src/server/ringcached, else the newest /tmp/b-*/src/server/ringcached.
 """
 import argparse
@@ -166,56 +176,87 @@ def zipf_cdf(n, alpha):
     return [c / acc for c in cdf]
 
 
-def workload(name, nreq, universe, rnd):
-    """Yields key ids (ints >= 0) or scan keys (negative ints, never repeated)."""
+SHIFT_EVERY = 200000  # shifting-hot-set: the hot set moves by universe/5 every this many requests
+SCAN_PERIOD = 20000   # zipf-1.0+scans: every 4th run of this many requests is a one-pass scan
+
+
+def workload(name, universe, rnd):
+    """An endless stream of key ids (ints >= 0) or scan keys (negative ints, never repeated)."""
     alpha = {"zipf-0.8": 0.8, "zipf-1.2": 1.2}.get(name, 1.0)
     cdf = zipf_cdf(universe, alpha)
     scan_id = 0
     perm = list(range(universe))
     rnd.shuffle(perm)
-    for r in range(nreq):
-        if name == "zipf-1.0+scans" and (r // 20000) % 4 == 3:
+    r = 0
+    while True:
+        if name == "zipf-1.0+scans" and (r // SCAN_PERIOD) % 4 == 3:
             scan_id += 1
-            yield -scan_id  # one-pass scan: a quarter of the time, never-repeated keys
+            r += 1
+            yield -scan_id
             continue
         rank = bisect.bisect_left(cdf, rnd.random())
         if name == "shifting-hot-set":
-            rank = (rank + (r * 5 // nreq) * (universe // 5)) % universe
+            rank = (rank + (r // SHIFT_EVERY) * (universe // 5)) % universe
+        r += 1
         yield perm[rank]
 
 
-def hit_ratio(srv, name, nreq, universe, seed):
+def hit_ratio(srv, name, universe, seed, cold, warm, measure):
+    """Replays one seeded stream as a get-then-set-on-miss cache, in batches of 50 requests.
+
+    Returns (cold hit ratio over the first `cold` requests from an empty cache, steady-state hit
+    ratio over the `measure` requests that follow `warm` requests of warm-up, a dict of what the
+    server said about evictions at the end of the warm-up and of the window)."""
     rnd = random.Random(seed)
-    gets = hits = 0
     val = b"h" * 100
     pending = []
+    counts = {"gets": 0, "hits": 0}
 
     def flush():
-        nonlocal gets, hits
         uniq = list(dict.fromkeys(pending))
         got = srv.get_many(uniq)
-        gets += len(pending)
-        miss = []
-        seen = set()
+        miss, seen = [], set()
         for k in pending:  # repeats inside a batch count as hits after the first miss
             if k in got or k in seen:
-                hits += 1
+                counts["hits"] += 1
             else:
                 seen.add(k)
                 miss.append((k, val))
+            counts["gets"] += 1
         if miss:
             srv.set_many(miss)
         pending.clear()
 
-    for kid in workload(name, nreq, universe, rnd):
-        pending.append(key("scan" if kid < 0 else "w", abs(kid)))
-        if len(pending) == 50:
+    def run(n):
+        counts["gets"] = counts["hits"] = 0
+        for _ in range(n):
+            kid = next(stream)
+            pending.append(key("scan" if kid < 0 else "w", abs(kid)))
+            if len(pending) == 50:
+                flush()
+        if pending:
             flush()
-    if pending:
-        flush()
-    return hits / gets
+        return counts["hits"] / max(1, counts["gets"])
+
+    def evicted():
+        st = srv.stats()
+        return int(st.get("evictions", "0")), int(st.get("curr_items", "0"))
+
+    stream = workload(name, universe, rnd)
+    cold_hr = run(cold)
+    run(warm - cold)
+    ev_warm, items_warm = evicted()
+    steady_hr = run(measure)
+    ev_end, items_end = evicted()
+    info = {"warm_turnover": ev_warm / max(1, items_warm),
+            "window_turnover": (ev_end - ev_warm) / max(1, items_end), "items": items_end}
+    return cold_hr, steady_hr, info
 
 
+HIT_MB = 16
+COLD = 1000000
+WARM = 4000000
+MEASURE = 8000000
 WORKLOADS = ["zipf-0.8", "zipf-1.0", "zipf-1.2", "zipf-1.0+scans", "shifting-hot-set"]
 
 
@@ -232,15 +273,39 @@ def find_ringcached(arg):
     return None
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ringcached")
     ap.add_argument("--only", choices=["memcached", "ringcached"])
-    ap.add_argument("--quick", action="store_true", help="fewer requests per workload")
-    ap.add_argument("--requests", type=int, default=1000000)
+    ap.add_argument("--quick", action="store_true", help="short runs (a smoke test, not figures)")
+    ap.add_argument("--cold", type=int, default=COLD, help="requests of the cold-start figure")
+    ap.add_argument("--warm", type=int, default=WARM, help="warm-up requests (cold ones included)")
+    ap.add_argument("--measure", type=int, default=MEASURE, help="requests of the measured window")
+    ap.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset")
+    ap.add_argument("--no-capacity", action="store_true", help="hit ratios only")
+    ap.add_argument("--dump", metavar="DIR", help="only write each workload's key stream "
+                    "(int32 ids, scans negative) to DIR/<workload>.bin for in-process replay")
     args = ap.parse_args()
-    nreq = 200000 if args.quick else args.requests
-    universe = 1000000
+    if args.quick:
+        args.cold, args.warm, args.measure = 200000, 400000, 400000
+    args.warm = max(args.warm, args.cold)
+    return args
+
+
+def dump(args, universe):
+    import array
+    os.makedirs(args.dump, exist_ok=True)
+    for i, w in enumerate(WORKLOADS):
+        if w not in args.workloads.split(","):
+            continue
+        stream = workload(w, universe, random.Random(1000 + i))
+        ids = array.array("i", (next(stream) for _ in range(args.warm + args.measure)))
+        with open(os.path.join(args.dump, w + ".bin"), "wb") as f:
+            ids.tofile(f)
+        print("wrote %s/%s.bin (%d requests)" % (args.dump, w, len(ids)))
+
+
+def server_argvs(args):
     servers = {}
     if args.only != "ringcached":
         root = ["-u", "nobody"] if os.geteuid() == 0 else []
@@ -253,41 +318,79 @@ def main():
                                                      "-m", str(m)]
         else:
             print("ringcached not found (build src/server first or pass --ringcached)")
-    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse",
-                             "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print("storage_compare commit=%s requests/workload=%d universe=%d" % (commit, nreq, universe))
-    res = {}
-    for name, argv in servers.items():
-        r = res[name] = {}
-        for mix in ("fixed-100", "mixed-50-2000"):
-            srv = Server(name, argv, 64)
-            try:
-                held, over = capacity(srv, mix)
-                r["held " + mix] = held
-                r["overhead " + mix] = over
-                r["rss_mb " + mix] = srv.rss_kb() / 1024.0
-            finally:
-                srv.stop()
-            print("%-10s %-14s items_held=%-7d overhead_bytes/item=%6.1f rss_mb=%.1f"
-                  % (name, mix, held, over, r["rss_mb " + mix]), flush=True)
-        for i, w in enumerate(WORKLOADS):
-            srv = Server(name, argv, 16)
-            try:
-                r["hit " + w] = hit_ratio(srv, w, nreq, universe, 1000 + i)
-            finally:
-                srv.stop()
-            print("%-10s %-16s hit_ratio=%.4f" % (name, w, r["hit " + w]), flush=True)
-    if len(res) == 2:
-        m, g = res["memcached"], res["ringcached"]
-        print("--- ringcached vs memcached")
-        for mix in ("fixed-100", "mixed-50-2000"):
+    return servers
+
+
+def run_capacity(name, argv, r):
+    for mix in ("fixed-100", "mixed-50-2000"):
+        srv = Server(name, argv, 64)
+        try:
+            held, over = capacity(srv, mix)
+            r["held " + mix] = held
+            r["overhead " + mix] = over
+            r["rss_mb " + mix] = srv.rss_kb() / 1024.0
+        finally:
+            srv.stop()
+        print("%-10s %-14s items_held=%-7d overhead_bytes/item=%6.1f rss_mb=%.1f"
+              % (name, mix, held, over, r["rss_mb " + mix]), flush=True)
+
+
+def run_hits(name, argv, r, args, universe):
+    for i, w in enumerate(WORKLOADS):
+        if w not in args.workloads.split(","):
+            continue
+        srv = Server(name, argv, HIT_MB)
+        try:
+            cold, steady, info = hit_ratio(srv, w, universe, 1000 + i, args.cold, args.warm,
+                                           args.measure)
+        finally:
+            srv.stop()
+        r["cold " + w], r["steady " + w] = cold, steady
+        print("%-10s %-16s cold=%.4f steady=%.4f items=%d turnovers: warm-up %.1f, window %.1f%s"
+              % (name, w, cold, steady, info["items"], info["warm_turnover"],
+                 info["window_turnover"], "" if info["warm_turnover"] >= 1 else "  NOT WARM"),
+              flush=True)
+
+
+def report(res, args):
+    m, g = res["memcached"], res["ringcached"]
+    print("--- ringcached vs memcached")
+    for mix in ("fixed-100", "mixed-50-2000"):
+        if "held " + mix in g:
             print("items held %-14s ratio=%.3f  overhead %.1f vs %.1f bytes/item"
                   % (mix, g["held " + mix] / m["held " + mix], g["overhead " + mix],
                      m["overhead " + mix]))
-        gains = [g["hit " + w] - m["hit " + w] for w in WORKLOADS]
-        for w, d in zip(WORKLOADS, gains):
-            print("hit ratio %-16s %+.4f" % (w, d))
-        print("hit ratio mean gain %+.4f, worst %+.4f" % (sum(gains) / len(gains), min(gains)))
+    ws = [w for w in WORKLOADS if "cold " + w in g]
+    for phase in ("cold", "steady"):
+        gains = [g[phase + " " + w] - m[phase + " " + w] for w in ws]
+        for w, d in zip(ws, gains):
+            print("hit ratio %-6s %-16s %.4f vs %.4f  %+.4f"
+                  % (phase, w, g[phase + " " + w], m[phase + " " + w], d))
+        if gains:
+            print("hit ratio %-6s mean gain %+.4f, worst %+.4f"
+                  % (phase, sum(gains) / len(gains), min(gains)))
+
+
+def main():
+    args = parse_args()
+    universe = 1000000
+    if args.dump:
+        dump(args, universe)
+        return 0
+    servers = server_argvs(args)
+    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse",
+                             "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    print("storage_compare commit=%s universe=%d hit ratios at -m %d: cold = first %d requests, "
+          "steady = %d requests after %d of warm-up" % (commit, universe, HIT_MB, args.cold,
+                                                        args.measure, args.warm), flush=True)
+    res = {}
+    for name, argv in servers.items():
+        res[name] = {}
+        if not args.no_capacity:
+            run_capacity(name, argv, res[name])
+        run_hits(name, argv, res[name], args, universe)
+    if len(res) == 2:
+        report(res, args)
     return 0
 
 

@@ -4,6 +4,7 @@
  * hold their references while other threads write and evict, as the server does while a reply is
  * being sent. Threads start together on a barrier; loops are bounded by operation counts. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include "clock.h"
@@ -205,9 +206,134 @@ static void test_hot_keys_cas_consistent(void)
     store_destroy(&st);
 }
 
+/* A delayed flush_all coming due under concurrent writers and lock-free readers. Writers (tids 0,
+ * 1) first write their half of the OLD keys, then rewrite their own HOT keys; once both are done
+ * with OLD keys, the main thread moves the clock onto the flush's second and only then raises
+ * `phase`. A write made after its writer saw phase 1 was made at or after the deadline, so it
+ * must survive the flush (its writer had to seal any segment opened before the deadline): once a
+ * reader sees it published in fl_done, a read must hit that version or a later one. Every OLD key
+ * was written before the deadline, so once a reader sees phase 1 it must miss every OLD key. */
+#define FL_OLD    4000
+#define FL_HOT    512
+#define FL_WRITES 60000
+#define FL_READS  120000
+#define FL_BOUND  50000000L /* bounds every loop */
+
+static _Atomic int fl_phase, fl_old_done;
+static _Atomic uint32_t fl_done[FL_HOT]; /* version | phase << 31 of the last completed write */
+static _Atomic long fl_lost, fl_stale_old, fl_checked;
+
+static void fl_key(char *k, const char *pre, int i)
+{
+    snprintf(k, 32, "%s:%06d", pre, i);
+}
+
+static void *fl_writer(void *arg)
+{
+    unsigned tid = (unsigned)(uintptr_t)arg;
+    char key[32], val[32];
+    for (int i = (int)tid; i < FL_OLD; i += 2) {
+        fl_key(key, "old", i);
+        struct store_set_args a = {.key = key, .klen = strlen(key), .value = "old", .vlen = 3};
+        if (store_set(st, tid, &a, NULL) != STORE_OK)
+            atomic_fetch_add(&bad_sets, 1);
+    }
+    atomic_fetch_add(&fl_old_done, 1);
+    uint32_t ver = 0;
+    long after = 0;
+    for (long n = 0; n < FL_BOUND && after < FL_WRITES; n++) {
+        int k = (int)(tid + 2 * (n % (FL_HOT / 2)));
+        uint32_t p = (uint32_t)atomic_load(&fl_phase);
+        ver++;
+        fl_key(key, "hot", k);
+        int vl = snprintf(val, sizeof(val), "%u", ver);
+        struct store_set_args a = {
+            .key = key, .klen = strlen(key), .value = val, .vlen = (size_t)vl};
+        if (store_set(st, tid, &a, NULL) != STORE_OK)
+            atomic_fetch_add(&bad_sets, 1);
+        atomic_store_explicit(&fl_done[k], ver | p << 31, memory_order_release);
+        after += p;
+    }
+    return NULL;
+}
+
+static void fl_read_hot(unsigned tid, int k)
+{
+    uint32_t d = atomic_load_explicit(&fl_done[k], memory_order_acquire);
+    if (!(d >> 31))
+        return;
+    char key[32], buf[16];
+    fl_key(key, "hot", k);
+    struct store_ref r;
+    if (store_get(st, tid, key, strlen(key), NULL, &r) != STORE_OK) {
+        atomic_fetch_add(&fl_lost, 1);
+        return;
+    }
+    size_t l = r.vlen < sizeof(buf) - 1 ? r.vlen : sizeof(buf) - 1;
+    memcpy(buf, r.value, l);
+    buf[l] = 0;
+    store_unref(st, &r);
+    if (strtoul(buf, NULL, 10) < (d & 0x7fffffffu))
+        atomic_fetch_add(&fl_lost, 1);
+    atomic_fetch_add_explicit(&fl_checked, 1, memory_order_relaxed);
+}
+
+static void *fl_reader(void *arg)
+{
+    unsigned tid = (unsigned)(uintptr_t)arg;
+    uint64_t r = 0x2545f4914f6cdd1dull * (tid + 1);
+    long after = 0;
+    char key[32];
+    for (long n = 0; n < FL_BOUND && after < FL_READS; n++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int p = atomic_load(&fl_phase);
+        if (p && r % 8 == 0) {
+            fl_key(key, "old", (int)(r >> 8) % FL_OLD);
+            struct store_ref ref;
+            if (store_get(st, tid, key, strlen(key), NULL, &ref) == STORE_OK) {
+                store_unref(st, &ref);
+                atomic_fetch_add(&fl_stale_old, 1);
+            }
+        } else {
+            fl_read_hot(tid, (int)((r >> 8) % FL_HOT));
+        }
+        after += p;
+    }
+    return NULL;
+}
+
+static void test_delayed_flush_under_load(void)
+{
+    clock_init(&clk);
+    struct store_config c = {
+        .mem_limit = 64 << 20, .item_size_max = 1 << 20, .nworkers = THREADS, .clock = &clk};
+    CHECK_EQ(store_create(&st, &c), 0);
+    store_flush(st, 1);
+    pthread_t th[THREADS];
+    for (uintptr_t i = 0; i < THREADS; i++)
+        pthread_create(&th[i], NULL, i < 2 ? fl_writer : fl_reader, (void *)i);
+    for (long n = 0; n < FL_BOUND && atomic_load(&fl_old_done) < 2; n++)
+        sched_yield();
+    CHECK_EQ(atomic_load(&fl_old_done), 2);
+    clock_advance(&clk, 1);
+    atomic_store(&fl_phase, 1);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(th[i], NULL);
+    CHECK_EQ(atomic_load(&bad_sets), 0);
+    CHECK_EQ(atomic_load(&fl_lost), 0);
+    CHECK_EQ(atomic_load(&fl_stale_old), 0);
+    CHECK(atomic_load(&fl_checked) > 10000);
+    struct store_stats s;
+    store_get_stats(st, &s);
+    CHECK(s.get_flushed > 0);
+    CHECK_EQ(s.evictions, 0);
+    store_destroy(&st);
+}
+
 int main(void)
 {
     TEST_RUN(test_readers_writers);
     TEST_RUN(test_hot_keys_cas_consistent);
+    TEST_RUN(test_delayed_flush_under_load);
     return TEST_DONE();
 }

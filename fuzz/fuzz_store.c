@@ -2,7 +2,8 @@
  *
  * Each input byte pair is one operation (op, key/arg) on 16 keys with short values; the model is
  * an array with memcached's rules (modes, expiry with a test clock, append/prepend, incr/decr
- * with padding, delete, touch, flush). Any difference in status or value aborts, so the fuzzer
+ * with padding, delete, touch, flush now and delayed: an item written before a delayed flush's
+ * second is gone once it comes). Any difference in status or value aborts, so the fuzzer
  * reports it as a crash. The store is small (-m 1) so eviction can happen: a model hit may be a
  * store miss only in that case (the model then forgets the key), never the reverse. */
 #include <stdint.h>
@@ -19,11 +20,13 @@ struct mk {
     char v[64];
     size_t n;
     uint32_t exp;
+    uint32_t wt; /* when the store wrote its current copy */
 };
 
 static struct rc_clock clk;
 static struct mk m[NK];
 static struct store *s;
+static uint32_t fl_at, fl_lim; /* pending delayed flush, latest applied one */
 
 static void fail(const char *what, int k)
 {
@@ -33,7 +36,12 @@ static void fail(const char *what, int k)
 
 static struct mk *live(int k)
 {
-    if (m[k].live && clock_expired(m[k].exp, clock_now(&clk)))
+    uint32_t now = clock_now(&clk);
+    if (fl_at && now >= fl_at) {
+        fl_lim = fl_at > fl_lim ? fl_at : fl_lim;
+        fl_at = 0;
+    }
+    if (m[k].live && (clock_expired(m[k].exp, now) || m[k].wt < fl_lim))
         m[k].live = 0;
     return m[k].live ? &m[k] : NULL;
 }
@@ -80,9 +88,11 @@ static void op_set(int k, const char *key, unsigned mode, unsigned arg)
             memcpy(x->v, v, n);
         }
         x->n += n;
+        x->wt = clock_now(&clk);
         return;
     }
     m[k].live = 1;
+    m[k].wt = clock_now(&clk);
     memcpy(m[k].v, v, n);
     m[k].n = n;
     m[k].exp = clock_exptime(&clk, exp);
@@ -148,6 +158,7 @@ static void op_arith(int k, const char *key, unsigned arg)
     memset(x->v, ' ', len);
     memcpy(x->v, num, n);
     x->n = len;
+    x->wt = clock_now(&clk);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -159,6 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (store_create(&s, &c) != 0)
         abort();
     memset(m, 0, sizeof(m));
+    fl_at = fl_lim = 0;
     for (size_t i = 0; i + 1 < size; i += 2) {
         unsigned op = data[i] % 8, arg = data[i + 1];
         int k = (int)(data[i] / 8) % NK;
@@ -181,12 +193,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (arg == 0) {
             store_flush(s, 0);
             memset(m, 0, sizeof(m));
+            fl_at = 0;
+        } else if (arg <= 3) {
+            store_flush(s, arg);
+            live(k); /* applies a flush that came due before this one replaces it */
+            fl_at = clock_exptime(&clk, arg);
         } else {
             enum store_status st = store_touch(s, 0, key, strlen(key), arg % 8);
             struct mk *x = live(k);
-            if (x && st == STORE_OK)
+            if (x && st == STORE_OK) {
                 x->exp = clock_exptime(&clk, arg % 8);
-            else if (x && st == STORE_NOT_FOUND)
+                x->wt = clock_now(&clk);
+            } else if (x && st == STORE_NOT_FOUND)
                 x->live = 0;
             else if (!x && st != STORE_NOT_FOUND)
                 fail("touch", k);

@@ -209,6 +209,7 @@ static void check_flush(struct store *s)
 
 void store_flush(struct store *s, int64_t delay)
 {
+    check_flush(s); /* a flush that came due stays applied when another one replaces it */
     if (delay > 0) {
         uint32_t at = clock_exptime(s->cfg.clock, delay);
         atomic_store(&s->sp.flush_at, at > CLOCK_EXPIRED ? at : 2);

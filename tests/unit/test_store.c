@@ -358,6 +358,12 @@ static void test_flush_counts_get_flushed(void)
     CHECK_EQ(st.reclaimed, reclaimed + 3);
     CHECK_EQ(fetch(s, "c", b, sizeof(b), NULL), STORE_NOT_FOUND);
     CHECK_EQ(stats_of(s).get_flushed, 3); /* flush_all now leaves nothing to meet */
+    /* a delayed flush that came due stays in force when a later flush_all replaces it */
+    CHECK_EQ(put(s, STORE_SET, "d", "1", 0, 0, 0, NULL), STORE_OK);
+    store_flush(s, 1);
+    clock_advance(&clk, 1);
+    store_flush(s, 5);
+    CHECK_EQ(fetch(s, "d", b, sizeof(b), NULL), STORE_NOT_FOUND);
     store_destroy(&s);
 }
 

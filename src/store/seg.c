@@ -31,7 +31,6 @@ int seg_pool_init(struct seg_pool *p, uint32_t nseg, size_t seg_size, unsigned n
                    -1, 0);
     if (m == MAP_FAILED)
         return RC_ERR_NOMEM;
-    madvise(m, total, MADV_HUGEPAGE); /* a hint (THP "madvise" mode): fewer TLB misses per hit */
     p->base = m;
     p->seg_size = seg_size;
     p->nseg = nseg;

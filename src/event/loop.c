@@ -207,8 +207,8 @@ static uint32_t from_epoll(uint32_t e)
         m |= EV_READ;
     if (e & EPOLLOUT)
         m |= EV_WRITE;
-    if (e & (EPOLLERR | EPOLLHUP))
-        m |= EV_ERROR | EV_READ;
+    if (e & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) /* the peer's half close too: an edge-triggered */
+        m |= EV_ERROR | EV_READ; /* reader must then read to EOF, not stop at a short read */
     return m;
 }
 

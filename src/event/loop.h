@@ -10,7 +10,7 @@
 
 #define EV_READ  0x1u
 #define EV_WRITE 0x2u
-#define EV_ERROR 0x4u /* reported only: hang-up or socket error */
+#define EV_ERROR 0x4u /* reported only: hang-up (also the peer's half close) or socket error */
 /* Given to ev_add: edge-triggered (reported when new bytes or room arrive, not again while they
  * stay unread); ev_mod keeps it. The handler must then read until a short read or EAGAIN. */
 #define EV_EDGE 0x8u

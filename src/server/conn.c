@@ -48,7 +48,10 @@ enum { PROC_NEED_INPUT, PROC_OUT_FULL, PROC_BUDGET, PROC_CLOSE };
 
 static void on_event(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
-    conn_drive(arg);
+    struct conn *c = arg;
+    if (events & EV_ERROR)
+        c->hup = true; /* no edge will follow: read on to the EOF */
+    conn_drive(c);
 }
 
 int conn_open(struct worker *w, int fd)
@@ -69,7 +72,7 @@ int conn_open(struct worker *w, int fd)
     c->nrefs = 0;
     c->swallow = 0;
     c->resume_pos = 0;
-    c->closing = c->in_ready = false;
+    c->closing = c->in_ready = c->hup = false;
     c->rprev = c->rnext = c->prev = NULL;
     c->fd = fd;
     c->w = w;
@@ -455,8 +458,10 @@ void conn_drive(struct conn *c)
             continue; /* flush this read's replies before reading more */
         if (buf_rlen(&c->rbuf) == 0 && c->rbuf.cap > CONN_READ_CHUNK * 4)
             buf_shrink(&c->rbuf, CONN_READ_CHUNK); /* give back what a big value needed */
-        if (drained) { /* no recv that would only say EAGAIN: the short read emptied the */
-            set_interest(c, EV_READ); /* socket, and bytes that come later raise a new edge */
+        /* no recv that would only say EAGAIN: the short read emptied the socket, and bytes
+         * that come later raise a new edge (a hang-up raises none: then read on to the EOF) */
+        if (drained && !c->hup) {
+            set_interest(c, EV_READ);
             return;
         }
         int rr = read_some(c, need);

@@ -44,6 +44,7 @@ struct conn {
     uint32_t resume_pos;        /* a paused multi-get continues at this key position (0: fresh) */
     bool closing;               /* close once the queued output is written */
     bool in_ready;              /* on the worker's ready list */
+    bool hup;                   /* the peer hung up or half closed: read to EOF, no edge follows */
     uint32_t interest;          /* EV_* mask registered with the loop */
     uint32_t last_active;       /* clock seconds of the last byte read or written (kept only
                                  * with -o idle_timeout) */

@@ -349,6 +349,42 @@ static void test_server_values_inline_and_by_reference(void)
     stop(&t);
 }
 
+/* Regression: requests followed at once by the client's half close (shutdown SHUT_WR) are
+ * answered and the connection is then closed; an edge-triggered socket whose last read was short
+ * must still read on to the EOF. */
+static void test_server_half_close_after_requests(void)
+{
+    struct tsrv t;
+    if (start(&t, "") != 0) {
+        CHECK(0);
+        return;
+    }
+    for (int round = 0; round < 5; round++) {
+        int fd = cli(&t);
+        send_str(fd, "set hc 0 0 1\r\nx\r\nget hc\r\n");
+        shutdown(fd, SHUT_WR);
+        const char *want = "STORED\r\nVALUE hc 0 1\r\nx\r\nEND\r\n";
+        char buf[256];
+        size_t n = 0;
+        bool eof = false;
+        int64_t deadline = clock_mono_ns() + (int64_t)DEADLINE_MS * 1000000;
+        while (!eof && n < sizeof(buf) && clock_mono_ns() < deadline) {
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            if (poll(&p, 1, 100) <= 0)
+                continue;
+            ssize_t r = recv(fd, buf + n, sizeof(buf) - n, 0);
+            if (r <= 0)
+                eof = true;
+            else
+                n += (size_t)r;
+        }
+        CHECK_MEM_LEN(buf, n, want);
+        CHECK(eof);
+        close(fd);
+    }
+    stop(&t);
+}
+
 static void test_server_too_large_is_swallowed(void)
 {
     struct tsrv t;
@@ -563,6 +599,7 @@ int main(void)
     TEST_RUN(test_server_pipeline_in_order);
     TEST_RUN(test_server_multiget_larger_than_queue);
     TEST_RUN(test_server_values_inline_and_by_reference);
+    TEST_RUN(test_server_half_close_after_requests);
     TEST_RUN(test_server_too_large_is_swallowed);
     TEST_RUN(test_server_connection_limit);
     TEST_RUN(test_server_idle_timeout);

@@ -61,6 +61,21 @@ int exec_request(struct conn *c, const struct proto_req *req, const char *base)
     }
 }
 
+void exec_prefetch(struct conn *c, const char *base, size_t len, bool item)
+{
+    size_t lim = len < PROTO_KEY_MAX + 16 ? len : PROTO_KEY_MAX + 16;
+    size_t i = 0;
+    while (i < lim && i < 12 && base[i] != ' ')
+        i++;
+    if (i >= lim || base[i] != ' ')
+        return;
+    size_t k = ++i;
+    while (i < lim && base[i] != ' ' && base[i] != '\r' && base[i] != '\n')
+        i++;
+    if (i < lim && i > k)
+        store_prefetch(c->w->store, base + k, i - k, item);
+}
+
 static void reply(struct conn *c, const struct proto_req *req, const char *line)
 {
     if (!req->noreply)

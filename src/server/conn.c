@@ -72,6 +72,7 @@ int conn_open(struct worker *w, int fd)
     c->swallow = 0;
     c->resume_pos = 0;
     c->closing = c->in_ready = c->hup = c->drained = false;
+    c->pf_len = 0;
     c->rprev = c->rnext = c->prev = NULL;
     c->fd = fd;
     c->w = w;
@@ -363,7 +364,13 @@ static bool read_early(struct conn *c)
         return true;
     }
     c->drained = rr == READ_DRAINED;
-    exec_prefetch(c, buf_rptr(&c->rbuf), buf_rlen(&c->rbuf), false);
+    uint32_t off, klen;
+    c->pf_len = 0;
+    if (exec_guess_key(buf_rptr(&c->rbuf), buf_rlen(&c->rbuf), &off, &klen)) {
+        c->pf_off = off;
+        c->pf_len = (uint16_t)klen;
+        store_prefetch(c->w->store, buf_rptr(&c->rbuf) + off, klen, false);
+    }
     worker_ready(c->w, c);
     return true;
 }
@@ -379,8 +386,9 @@ static void on_event(struct ev_loop *l, int fd, uint32_t events, void *arg)
 
 void conn_prefetch(struct conn *c)
 {
-    if (buf_rlen(&c->rbuf) > 0 && c->swallow == 0 && c->resume_pos == 0)
-        exec_prefetch(c, buf_rptr(&c->rbuf), buf_rlen(&c->rbuf), true);
+    if (c->pf_len > 0 && (size_t)c->pf_off + c->pf_len <= buf_rlen(&c->rbuf))
+        store_prefetch(c->w->store, buf_rptr(&c->rbuf) + c->pf_off, c->pf_len, true);
+    c->pf_len = 0;
 }
 
 static void swallow_input(struct conn *c)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto.h"
 
@@ -25,10 +26,10 @@ int exec_request(struct conn *c, const struct proto_req *req, const char *base);
 /* A set that cannot be stored (too large, out of memory) removes the key's old value, as
  * memcached does, so a reader never sees data the client meant to replace. */
 void exec_drop_stale(struct conn *c, const struct proto_req *req, const char *base);
-/* A hint before executing the request at base: starts loading the store's memory for the word
- * after the command word (the key of most text and meta requests): its index bucket, or with
- * item its item. A cheap scan, no parse; a wrong guess (binary, gat) only wastes a prefetch. */
-void exec_prefetch(struct conn *c, const char *base, size_t len, bool item);
+/* A cheap guess at the key of the request at base, for prefetching: the word after the command
+ * word (the key of most text and meta requests), as an offset and length. No parse; a wrong guess
+ * (binary, gat) only wastes a prefetch. False if there is no such word in the first bytes. */
+bool exec_guess_key(const char *base, size_t len, uint32_t *off, uint32_t *klen);
 /* Text protocol executor (exec.c). */
 int exec_text(struct conn *c, const struct proto_req *req, const char *base);
 

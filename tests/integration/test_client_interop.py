@@ -109,7 +109,9 @@ def memcache_client(servers):
 def pymemcache_client(servers):
     from pymemcache.client.hash import HashClient
     hosts = [(s.rsplit(":", 1)[0], int(s.rsplit(":", 1)[1])) for s in servers]
-    return HashClient(hosts)
+    # pymemcache sends sets with noreply by default; a read on another connection could then
+    # overtake them (on memcached too), so wait for each reply.
+    return HashClient(hosts, default_noreply=False)
 
 
 CLIENTS = [

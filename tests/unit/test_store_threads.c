@@ -219,7 +219,7 @@ static void test_hot_keys_cas_consistent(void)
 #define FL_READS  120000
 #define FL_BOUND  50000000L /* bounds every loop */
 
-static _Atomic int fl_phase, fl_old_done;
+static _Atomic int fl_phase, fl_old_done, fl_writers_done;
 static _Atomic uint32_t fl_done[FL_HOT]; /* version | phase << 31 of the last completed write */
 static _Atomic long fl_lost, fl_stale_old, fl_checked;
 
@@ -254,6 +254,7 @@ static void *fl_writer(void *arg)
         atomic_store_explicit(&fl_done[k], ver | p << 31, memory_order_release);
         after += p;
     }
+    atomic_fetch_add(&fl_writers_done, 1);
     return NULL;
 }
 
@@ -297,7 +298,7 @@ static void *fl_reader(void *arg)
         } else {
             fl_read_hot(tid, (int)((r >> 8) % FL_HOT));
         }
-        after += p;
+        after += atomic_load(&fl_writers_done) == 2; /* then every HOT key has a phase-1 write */
     }
     return NULL;
 }

@@ -14,11 +14,6 @@
  * Every exit of conn_drive is one of: waiting for EV_WRITE, a short read or EAGAIN, the ready
  * list (budget used up), or close; none leaves unread bytes without a pending edge.
  *
- * Batching across connections (depth 1): an event on an idle connection only reads the request
- * and prefetches its key's bucket (read_early); the connection goes on the ready list, and the
- * worker, after the epoll batch, prefetches every ready connection's item (conn_prefetch) and
- * then drives them, so the lookups' cache misses overlap with other connections' work.
- *
  * Invariants: wbuf is never consumed, only reset once every queued piece is written, so wbuf
  * offsets in outs[] stay valid across growth; refs[0..nrefs) are exactly the items whose values
  * are queued; a connection with queued output never reads. A paused multi-get (queue full) keeps
@@ -51,7 +46,13 @@
 
 enum { PROC_NEED_INPUT, PROC_OUT_FULL, PROC_BUDGET, PROC_CLOSE };
 
-static void on_event(struct ev_loop *l, int fd, uint32_t events, void *arg);
+static void on_event(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+    struct conn *c = arg;
+    if (events & EV_ERROR)
+        c->hup = true; /* no edge will follow: read on to the EOF */
+    conn_drive(c);
+}
 
 int conn_open(struct worker *w, int fd)
 {
@@ -71,8 +72,7 @@ int conn_open(struct worker *w, int fd)
     c->nrefs = 0;
     c->swallow = 0;
     c->resume_pos = 0;
-    c->closing = c->in_ready = c->hup = c->drained = false;
-    c->pf_len = 0;
+    c->closing = c->in_ready = c->hup = false;
     c->rprev = c->rnext = c->prev = NULL;
     c->fd = fd;
     c->w = w;
@@ -349,48 +349,6 @@ static int read_some(struct conn *c, size_t need)
     }
 }
 
-/* Reads a fresh request as its event comes and prefetches its key's index bucket; the worker
- * drives the connection after the batch (ready list), once every ready connection has been read,
- * so their cache misses overlap. False if c must be driven now instead. */
-static bool read_early(struct conn *c)
-{
-    if (c->nouts > 0 || c->in_ready || c->closing || c->swallow > 0 || buf_rlen(&c->rbuf) > 0)
-        return false;
-    int rr = read_some(c, 0);
-    if (rr == READ_AGAIN)
-        return true;
-    if (rr == READ_EOF) {
-        conn_close(c);
-        return true;
-    }
-    c->drained = rr == READ_DRAINED;
-    uint32_t off, klen;
-    c->pf_len = 0;
-    if (exec_guess_key(buf_rptr(&c->rbuf), buf_rlen(&c->rbuf), &off, &klen)) {
-        c->pf_off = off;
-        c->pf_len = (uint16_t)klen;
-        store_prefetch(c->w->store, buf_rptr(&c->rbuf) + off, klen, false);
-    }
-    worker_ready(c->w, c);
-    return true;
-}
-
-static void on_event(struct ev_loop *l, int fd, uint32_t events, void *arg)
-{
-    struct conn *c = arg;
-    if (events & EV_ERROR)
-        c->hup = true; /* no edge will follow: read on to the EOF */
-    if (!read_early(c))
-        conn_drive(c);
-}
-
-void conn_prefetch(struct conn *c)
-{
-    if (c->pf_len > 0 && (size_t)c->pf_off + c->pf_len <= buf_rlen(&c->rbuf))
-        store_prefetch(c->w->store, buf_rptr(&c->rbuf) + c->pf_off, c->pf_len, true);
-    c->pf_len = 0;
-}
-
 static void swallow_input(struct conn *c)
 {
     size_t n = buf_rlen(&c->rbuf);
@@ -467,8 +425,7 @@ void conn_drive(struct conn *c)
 {
     int budget = c->w->settings->reqs_per_event;
     size_t need = 0;
-    bool drained = c->drained; /* a read of this call (or read_early) returned less than asked */
-    c->drained = false;
+    bool drained = false; /* a read of this call returned less than asked for */
     for (;;) {
         if (c->nouts > 0) {
             if (flush(c) != RC_OK) {

@@ -40,13 +40,10 @@ struct conn {
     size_t out_pos;   /* bytes of outs[out_idx] already written */
     struct store_ref refs[CONN_REFS];
     unsigned nrefs;
-    uint64_t swallow;    /* bytes of a refused data block still to discard */
-    uint32_t resume_pos; /* a paused multi-get continues at this key position (0: fresh) */
-    bool closing;        /* close once the queued output is written */
-    bool in_ready;       /* on the worker's ready list */
-    bool drained;        /* read_early's recv returned less than asked for */
-    uint16_t pf_len;     /* read_early's guess at the key (rbuf offset pf_off), 0: none */
-    uint32_t pf_off;
+    uint64_t swallow;           /* bytes of a refused data block still to discard */
+    uint32_t resume_pos;        /* a paused multi-get continues at this key position (0: fresh) */
+    bool closing;               /* close once the queued output is written */
+    bool in_ready;              /* on the worker's ready list */
     bool hup;                   /* the peer hung up or half closed: read to EOF, no edge follows */
     uint32_t interest;          /* EV_* mask registered with the loop */
     uint32_t last_active;       /* clock seconds of the last byte read or written (kept only
@@ -64,9 +61,6 @@ void conn_close(struct conn *c);
 void conn_free(struct conn *c);
 /* Runs the state machine until it must wait for the socket (or yields to other connections). */
 void conn_drive(struct conn *c);
-/* Starts loading the item of the request at the head of rbuf (worker: before driving its ready
- * list). Only a hint. */
-void conn_prefetch(struct conn *c);
 
 /* Output helpers for executors. Each returns 0, or a negative status after which the connection
  * is marked closing. */

@@ -61,22 +61,6 @@ int exec_request(struct conn *c, const struct proto_req *req, const char *base)
     }
 }
 
-bool exec_guess_key(const char *base, size_t len, uint32_t *off, uint32_t *klen)
-{
-    size_t lim = len < PROTO_KEY_MAX + 16 ? len : PROTO_KEY_MAX + 16;
-    const char *sp = memchr(base, ' ', lim < 12 ? lim : 12);
-    if (sp == NULL)
-        return false;
-    size_t k = (size_t)(sp - base) + 1, i = k;
-    while (i < lim && base[i] != ' ' && base[i] != '\r' && base[i] != '\n')
-        i++;
-    if (i == lim || i == k)
-        return false;
-    *off = (uint32_t)k;
-    *klen = (uint32_t)(i - k);
-    return true;
-}
-
 static void reply(struct conn *c, const struct proto_req *req, const char *line)
 {
     if (!req->noreply)

@@ -5,9 +5,7 @@
 #ifndef RC_SERVER_EXEC_H
 #define RC_SERVER_EXEC_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "proto.h"
 
@@ -26,10 +24,6 @@ int exec_request(struct conn *c, const struct proto_req *req, const char *base);
 /* A set that cannot be stored (too large, out of memory) removes the key's old value, as
  * memcached does, so a reader never sees data the client meant to replace. */
 void exec_drop_stale(struct conn *c, const struct proto_req *req, const char *base);
-/* A cheap guess at the key of the request at base, for prefetching: the word after the command
- * word (the key of most text and meta requests), as an offset and length. No parse; a wrong guess
- * (binary, gat) only wastes a prefetch. False if there is no such word in the first bytes. */
-bool exec_guess_key(const char *base, size_t len, uint32_t *off, uint32_t *klen);
 /* Text protocol executor (exec.c). */
 int exec_text(struct conn *c, const struct proto_req *req, const char *base);
 

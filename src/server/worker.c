@@ -3,9 +3,7 @@
  * Design: the acceptor hands accepted fds over through the worker's wakeup queue (item = fd);
  * WORKER_STOP asks the loop to end. The loop runs epoll batches; connections that used up their
  * -R budget with work left sit on the ready list and are driven again after each batch (epoll is
- * then polled without waiting), so one busy pipelining client cannot starve the others. A fresh
- * request is also only read during the batch and driven from the ready list after it (conn.c:
- * read_early), so the store lookups of one batch overlap their cache misses. With
+ * then polled without waiting), so one busy pipelining client cannot starve the others. With
  * -o idle_timeout, a 1 s timer closes connections that neither read nor wrote anything for that
  * long.
  *
@@ -113,10 +111,8 @@ static void run_ready(struct worker *w)
 {
     struct conn *list = w->ready;
     w->ready = NULL;
-    for (struct conn *c = list; c != NULL; c = c->rnext) {
+    for (struct conn *c = list; c != NULL; c = c->rnext)
         c->in_ready = false;
-        conn_prefetch(c); /* every item first, then the lookups: their misses overlap */
-    }
     while (list != NULL) {
         struct conn *c = list;
         list = c->rnext;

@@ -100,7 +100,8 @@ static int parse_retrieval(const struct proto_line *l, uint32_t hdr, struct prot
     return PROTO_OK;
 }
 
-static int parse_arith(const struct proto_line *l, uint32_t hdr, struct proto_req *req)
+/* incr/decr and touch: "<cmd> <key> <number> [noreply]"; the number is the caller's to parse. */
+static int parse_key_number(const struct proto_line *l, uint32_t hdr, struct proto_req *req)
 {
     if (l->nwords != 3 && l->nwords != 4)
         return proto_fail(req, "ERROR", hdr);
@@ -108,22 +109,23 @@ static int parse_arith(const struct proto_line *l, uint32_t hdr, struct proto_re
     req->key = l->word[1];
     if (req->key.len > PROTO_KEY_MAX)
         return proto_fail(req, BAD_FORMAT, hdr);
-    if (!word_u64(l, 2, &req->delta))
-        return proto_fail(req, BAD_DELTA, hdr);
     return PROTO_OK;
+}
+
+static int parse_arith(const struct proto_line *l, uint32_t hdr, struct proto_req *req)
+{
+    int rc = parse_key_number(l, hdr, req);
+    if (rc == PROTO_OK && !word_u64(l, 2, &req->delta))
+        return proto_fail(req, BAD_DELTA, hdr);
+    return rc;
 }
 
 static int parse_touch(const struct proto_line *l, uint32_t hdr, struct proto_req *req)
 {
-    if (l->nwords != 3 && l->nwords != 4)
-        return proto_fail(req, "ERROR", hdr);
-    req->noreply = last_is_noreply(l);
-    req->key = l->word[1];
-    if (req->key.len > PROTO_KEY_MAX)
-        return proto_fail(req, BAD_FORMAT, hdr);
-    if (!word_i32(l, 2, &req->exptime))
+    int rc = parse_key_number(l, hdr, req);
+    if (rc == PROTO_OK && !word_i32(l, 2, &req->exptime))
         return proto_fail(req, BAD_EXPTIME, hdr);
-    return PROTO_OK;
+    return rc;
 }
 
 static int parse_delete(const struct proto_line *l, uint32_t hdr, struct proto_req *req)

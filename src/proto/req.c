@@ -1,8 +1,10 @@
 /* req.c: the front of the request parser. It tells binary from text by the first byte, finds the
  * command line (memcached accepts "\r\n" and a bare "\n"), bounds over-long lines, splits the line
  * into word spans, looks the command word up in cmds.def and hands over to text.c or meta.c
- * (binary input goes to binary.c). It also holds the command table accessors, memcached's number
- * parsing rules and the multi-key iterator.
+ * (binary input goes to binary.c). A storage or single-key get line written the canonical way is
+ * first offered to text.c's one-pass fast path, which means the same and skips the tokenizer. It
+ * also holds the command table accessors, memcached's number parsing rules and the multi-key
+ * iterator.
  *
  * Invariants: proto_parse never reads past buf[len), never writes to buf, and never allocates; all
  * results are spans (offsets from buf) inside struct proto_req. The result depends only on the
@@ -73,6 +75,9 @@ static bool scan_number(const char *p, size_t n, bool *neg, uint64_t *mag, bool 
     size_t digits = i;
     uint64_t v = 0;
     *over = false;
+    size_t safe = n - i > 19 ? i + 19 : n; /* 19 digits never overflow 64 bits */
+    for (; i < safe && p[i] >= '0' && p[i] <= '9'; i++)
+        v = v * 10 + (unsigned)(p[i] - '0');
     for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
         unsigned d = (unsigned)(p[i] - '0');
         if (v > (UINT64_MAX - d) / 10)
@@ -210,6 +215,12 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
     line.len = (uint32_t)el;
     if (el > 1 && buf[el - 1] == '\r')
         line.len--;
+    uint32_t hdr_len = (uint32_t)el + 1;
+    req->hdr_len = hdr_len;
+    req->total_len = hdr_len;
+    int rc = text_parse_fast(buf, len, line.len, hdr_len, req);
+    if (rc != PROTO_FALLBACK)
+        return rc;
     const char *nul = memchr(buf, '\0', line.len);
     if (nul)
         line.len = (uint32_t)(nul - buf);
@@ -218,9 +229,6 @@ int proto_parse_text(const char *buf, size_t len, struct proto_req *req)
      * are all a multi-key command needs, the keys are walked later */
     line.max_words = 3;
     proto_tokenize(&line);
-    uint32_t hdr_len = (uint32_t)el + 1;
-    req->hdr_len = hdr_len;
-    req->total_len = hdr_len;
     if (line.nwords == 0)
         return proto_fail(req, "ERROR", hdr_len);
     enum proto_cmd cmd = proto_cmd_lookup(buf + line.word[0].off, line.word[0].len);

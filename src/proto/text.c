@@ -47,6 +47,24 @@ static bool last_is_noreply(const struct proto_line *l)
     return proto_span_is(l->buf, l->word[l->nwords - 1], "noreply");
 }
 
+/* The data block of a storage command whose header gave vlen (already checked to be sane): wait
+ * for it whole, then answer a bad header or a bad chunk, consuming the block either way. */
+static int storage_block(const char *buf, size_t len, uint32_t hdr, uint32_t vlen, bool bad,
+                         struct proto_req *req)
+{
+    req->value_len = vlen;
+    req->value.off = hdr;
+    req->value.len = vlen;
+    req->total_len = hdr + vlen + 2;
+    if (len < req->total_len)
+        return PROTO_NEED_MORE; /* the block is needed whole, to answer or to swallow it */
+    if (bad)
+        return proto_fail(req, BAD_FORMAT, req->total_len);
+    if (buf[req->total_len - 2] != '\r' || buf[req->total_len - 1] != '\n')
+        return proto_fail(req, "CLIENT_ERROR bad data chunk", req->total_len);
+    return PROTO_OK;
+}
+
 static int parse_storage(const char *buf, size_t len, const struct proto_line *l, uint32_t hdr,
                          struct proto_req *req)
 {
@@ -59,19 +77,9 @@ static int parse_storage(const char *buf, size_t len, const struct proto_line *l
     int64_t vlen;
     if (!word_i32(l, 4, &vlen) || vlen < 0 || vlen > INT_MAX - 2)
         return proto_fail(req, BAD_FORMAT, hdr); /* block length unknown: cannot swallow */
-    req->value_len = (uint32_t)vlen;
-    req->value.off = hdr;
-    req->value.len = (uint32_t)vlen;
-    req->total_len = hdr + (uint32_t)vlen + 2;
     bool bad = req->key.len > PROTO_KEY_MAX || !word_u32(l, 2, &req->flags) ||
                !word_i32(l, 3, &req->exptime) || (cas && !word_u64(l, 5, &req->cas));
-    if (len < req->total_len)
-        return PROTO_NEED_MORE; /* the block is needed whole, to answer or to swallow it */
-    if (bad)
-        return proto_fail(req, BAD_FORMAT, req->total_len);
-    if (buf[req->total_len - 2] != '\r' || buf[req->total_len - 1] != '\n')
-        return proto_fail(req, "CLIENT_ERROR bad data chunk", req->total_len);
-    return PROTO_OK;
+    return storage_block(buf, len, hdr, (uint32_t)vlen, bad, req);
 }
 
 /* get/gets/gat/gats: every key is checked before anything is answered, as memcached does. */
@@ -201,4 +209,135 @@ int text_parse(const char *buf, size_t len, const struct proto_line *l, uint32_t
     default: /* version, stats, shutdown: arguments are the server's to judge (req->tok) */
         return PROTO_OK;
     }
+}
+
+/* ---- the fast path: the commonest lines in one pass ----
+ *
+ * A storage line or a single-key get/gets written the way clients write them (one space between
+ * words, nothing before the command or after the last word, plain decimal numbers of at most 18
+ * digits, no control bytes in the key) is parsed here in one pass over its bytes, without the
+ * tokenizer, the command table or the strtol-like number rules. Every such line means exactly
+ * what the general path makes of it (test_text checks the two against each other); any other
+ * line returns PROTO_FALLBACK before req is touched and goes the general way. */
+
+/* Digits at b[*i, end) up to a space or the end: at most 18, so no overflow is possible and the
+ * value means the same to safe_strtoul, safe_strtol and safe_strtoull. */
+static inline bool fast_number(const char *b, uint32_t *i, uint32_t end, uint64_t *out)
+{
+    uint32_t p = *i, stop = end - p > 18 ? p + 18 : end;
+    uint64_t v = 0;
+    unsigned d;
+    while (p < stop && (d = (unsigned)(unsigned char)b[p] - '0') < 10) {
+        v = v * 10 + d;
+        p++;
+    }
+    if (p == *i || (p < end && b[p] != ' '))
+        return false;
+    *out = v;
+    *i = p;
+    return true;
+}
+
+/* A key: bytes above ' ' from i up to a space or the end. Returns its end. */
+static inline uint32_t fast_key(const char *b, uint32_t i, uint32_t end)
+{
+    while (i < end && (unsigned char)b[i] > ' ')
+        i++;
+    return i;
+}
+
+/* "<cmd> <key> <flags> <exptime> <bytes>[ <cas>][ noreply]"; i is the key's first byte. */
+static int fast_storage(const char *b, size_t len, uint32_t i, uint32_t end, uint32_t hdr,
+                        enum proto_cmd cmd, struct proto_req *req)
+{
+    struct proto_span w[6];
+    uint64_t num[4];
+    unsigned nnum = cmd == PROTO_CMD_CAS ? 4 : 3;
+    uint32_t e = fast_key(b, i, end);
+    if (e == i || e == end || b[e] != ' ')
+        return PROTO_FALLBACK;
+    w[0] = (struct proto_span){i, e - i};
+    i = e;
+    for (unsigned k = 0; k < nnum; k++) {
+        if (i == end || b[i] != ' ')
+            return PROTO_FALLBACK;
+        uint32_t s = ++i;
+        if (!fast_number(b, &i, end, &num[k]))
+            return PROTO_FALLBACK;
+        w[k + 1] = (struct proto_span){s, i - s};
+    }
+    unsigned n = nnum + 1;
+    if (i < end) {
+        if (end - i != 8 || memcmp(b + i, " noreply", 8) != 0)
+            return PROTO_FALLBACK;
+        w[n++] = (struct proto_span){i + 1, 7};
+    }
+    req->cmd = cmd;
+    req->ntok = n;
+    memcpy(req->tok, w, sizeof(w[0]) * n);
+    req->noreply = n > nnum + 1;
+    req->key = w[0];
+    int64_t vlen = (int32_t)(uint32_t)num[2]; /* safe_strtol into an int, as word_i32 */
+    if (vlen < 0 || vlen > INT_MAX - 2)
+        return proto_fail(req, BAD_FORMAT, hdr);
+    bool bad = w[0].len > PROTO_KEY_MAX;
+    if (!bad) { /* the general path parses no number after a bad key */
+        req->flags = (uint32_t)num[0];
+        req->exptime = (int32_t)(uint32_t)num[1];
+        if (nnum == 4)
+            req->cas = num[3];
+    }
+    return storage_block(b, len, hdr, (uint32_t)vlen, bad, req);
+}
+
+/* "get <key>" / "gets <key>" with exactly one key (more keys go the general way). */
+static int fast_get(const char *b, uint32_t i, uint32_t end, enum proto_cmd cmd,
+                    struct proto_req *req)
+{
+    uint32_t e = fast_key(b, i, end);
+    if (e == i || e != end || e - i > PROTO_KEY_MAX)
+        return PROTO_FALLBACK;
+    req->cmd = cmd;
+    req->key = req->keys = req->tok[0] = (struct proto_span){i, e - i};
+    req->ntok = 1;
+    return PROTO_OK;
+}
+
+int text_parse_fast(const char *b, size_t len, uint32_t end, uint32_t hdr, struct proto_req *req)
+{
+    if (end < 5)
+        return PROTO_FALLBACK;
+    switch (b[0]) {
+    case 's':
+        if (memcmp(b, "set ", 4) == 0)
+            return fast_storage(b, len, 4, end, hdr, PROTO_CMD_SET, req);
+        break;
+    case 'g':
+        if (memcmp(b, "get ", 4) == 0)
+            return fast_get(b, 4, end, PROTO_CMD_GET, req);
+        if (memcmp(b, "gets ", 5) == 0)
+            return fast_get(b, 5, end, PROTO_CMD_GETS, req);
+        break;
+    case 'a':
+        if (memcmp(b, "add ", 4) == 0)
+            return fast_storage(b, len, 4, end, hdr, PROTO_CMD_ADD, req);
+        if (end > 7 && memcmp(b, "append ", 7) == 0)
+            return fast_storage(b, len, 7, end, hdr, PROTO_CMD_APPEND, req);
+        break;
+    case 'c':
+        if (memcmp(b, "cas ", 4) == 0)
+            return fast_storage(b, len, 4, end, hdr, PROTO_CMD_CAS, req);
+        break;
+    case 'r':
+        if (end > 8 && memcmp(b, "replace ", 8) == 0)
+            return fast_storage(b, len, 8, end, hdr, PROTO_CMD_REPLACE, req);
+        break;
+    case 'p':
+        if (end > 8 && memcmp(b, "prepend ", 8) == 0)
+            return fast_storage(b, len, 8, end, hdr, PROTO_CMD_PREPEND, req);
+        break;
+    default:
+        break;
+    }
+    return PROTO_FALLBACK;
 }

@@ -1,6 +1,7 @@
 /* test_text: the classic text commands. Every expected error below was checked against real
  * memcached 1.6.18 (the reply it sends and how many bytes it consumes); every input runs whole,
  * split at every byte and byte by byte (proto_testutil.h). */
+#include "proto_impl.h"
 #include "proto_testutil.h"
 
 static void test_storage_ok(void)
@@ -213,6 +214,128 @@ static void test_pipeline(void)
                  "set k=a v=1\nget keys=a b\nincr k=a d=2\ndelete k=b nr\nversion\n");
 }
 
+/* ---- the fast path (text_parse_fast) against the general path ---- */
+
+static bool span_shifted(struct proto_span fast, struct proto_span gen)
+{
+    if (fast.off == 0 && fast.len == 0)
+        return gen.off == 0 && gen.len == 0;
+    return fast.off + 1 == gen.off && fast.len == gen.len;
+}
+
+/* in parsed as given and with one leading space (which only the general path accepts) must
+ * mean the same, every span one byte further. Returns whether the fast path took the line. */
+static bool same_as_general(const char *in, size_t n)
+{
+    static char alt[1024];
+    alt[0] = ' ';
+    memcpy(alt + 1, in, n);
+    struct proto_req a, g;
+    memset(&a, 0x5a, sizeof(a));
+    memset(&g, 0xa5, sizeof(g));
+    int ra = proto_parse(in, n, &a), rg = proto_parse(alt, n + 1, &g);
+    bool ok = ra == rg && a.cmd == g.cmd && a.kind == g.kind && a.noreply == g.noreply &&
+              a.close == g.close && a.flags == g.flags && a.exptime == g.exptime &&
+              a.cas == g.cas && a.delta == g.delta && a.value_len == g.value_len &&
+              (ra != PROTO_ERROR || strcmp(a.err, g.err) == 0) && span_shifted(a.key, g.key) &&
+              span_shifted(a.keys, g.keys) && span_shifted(a.value, g.value);
+    if (ra != PROTO_NEED_MORE || a.total_len)
+        ok = ok && a.hdr_len + 1 == g.hdr_len && a.total_len + 1 == g.total_len;
+    if (ra == PROTO_OK) {
+        ok = ok && a.ntok == g.ntok;
+        for (uint32_t i = 0; ok && i < a.ntok; i++)
+            ok = span_shifted(a.tok[i], g.tok[i]);
+    }
+    if (!ok) {
+        fprintf(stderr, "fast and general paths differ on: %.*s\n", (int)n, in);
+        test_failed_checks++;
+    }
+    const char *nl = memchr(in, '\n', n);
+    if (!nl)
+        return false;
+    uint32_t end = (uint32_t)(nl - in);
+    if (end > 1 && in[end - 1] == '\r')
+        end--;
+    struct proto_req f;
+    memset(&f, 0, sizeof(f));
+    return text_parse_fast(in, n, end, (uint32_t)(nl - in) + 1, &f) != PROTO_FALLBACK;
+}
+
+static unsigned rnd(uint32_t *s, unsigned n)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 16) % n;
+}
+
+static void test_fast_path_matches_general(void)
+{
+    /* each list starts with the values a well-formed line uses */
+    static const char *cmds[] = {"set", "add",  "replace", "append", "prepend", "cas",
+                                 "get", "gets", "gat",     "incr",   "sets",    "ca"};
+    static const char *nums[] = {"0",
+                                 "12345",
+                                 "1024",
+                                 "007",
+                                 "4294967295",
+                                 "4294967296",
+                                 "2147483647",
+                                 "2147483648",
+                                 "2147483646",
+                                 "999999999999999999",
+                                 "-1",
+                                 "+1",
+                                 "9999999999999999999",
+                                 "18446744073709551616",
+                                 "abc",
+                                 "1a",
+                                 "",
+                                 "1\t",
+                                 "0x1"};
+    static const char *tails[] = {"",           " noreply", " junk",    " ",
+                                  " noreply x", "noreply",  " noreplyy"};
+    static const char *ends[] = {"\r\n", "\n", "\n\r\n", "\r\r\n"};
+    static const char *keys[] = {"k", "rcb:12345", "a\tb", "x\001", "k z", "\xc3\xa9"};
+    static const char *blocks[] = {"abcde\r\n", "ab", "abcde\n\n", ""};
+    uint32_t rng = 12345, fast = 0, total = 0;
+    static char in[800];
+    for (int iter = 0; iter < 40000; iter++) {
+        bool odd = rnd(&rng, 4) == 0; /* one line in four is anything, the rest well-formed */
+        unsigned c = odd ? rnd(&rng, 12) : rnd(&rng, 8);
+        size_t n = (size_t)snprintf(in, sizeof(in), "%s ", cmds[c]);
+        unsigned kl = rnd(&rng, 8);
+        if (kl < 2) { /* 250 or 251 bytes */
+            memset(in + n, 'k', 250 + kl);
+            n += 250 + kl;
+        } else {
+            n += (size_t)snprintf(in + n, sizeof(in) - n, "%s", keys[odd ? rnd(&rng, 6) : kl & 1]);
+            if (odd && kl == 7)
+                in[n - 1] = '\0'; /* a NUL ends the line for the general path */
+        }
+        unsigned words = odd ? rnd(&rng, 6) : c < 5 ? 3 : c == 5 ? 4 : 0;
+        for (unsigned w = 0; w < words; w++) {
+            const char *sep = odd && rnd(&rng, 4) == 0 ? "  " : " ";
+            n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s", sep,
+                                  nums[rnd(&rng, odd ? 19 : 10)]);
+        }
+        const char *tail = tails[rnd(&rng, odd ? 7 : 2)];
+        n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s", tail, ends[rnd(&rng, odd ? 4 : 3)]);
+        n += (size_t)snprintf(in + n, sizeof(in) - n, "%s", blocks[rnd(&rng, 4)]);
+        fast += same_as_general(in, n);
+        total++;
+    }
+    /* both paths must see plenty: the fast one only takes well-formed lines */
+    CHECK(fast > total / 2);
+    CHECK(fast < total * 9 / 10);
+    CHECK(same_as_general("set rcb:1 12345 0 5\r\nabcde\r\n", 29));
+    CHECK(same_as_general("cas k 1 2 5 99 noreply\r\nabcde\r\n", 31));
+    CHECK(same_as_general("get rcb:1\r\n", 11));
+    CHECK(same_as_general("gets k\n", 7));
+    CHECK(same_as_general("set k 0 0 999999999999999999\r\n", 32)); /* fast, and refused */
+    CHECK(!same_as_general("set k 0 0 9999999999999999999\r\nabcde\r\n", 40));
+    CHECK(!same_as_general("get a b\r\n", 9));
+    CHECK(!same_as_general("set k 0 0 5 \r\nabcde\r\n", 21));
+}
+
 int main(void)
 {
     TEST_RUN(test_storage_ok);
@@ -225,5 +348,6 @@ int main(void)
     TEST_RUN(test_admin);
     TEST_RUN(test_unknown_and_long_lines);
     TEST_RUN(test_pipeline);
+    TEST_RUN(test_fast_path_matches_general);
     return TEST_DONE();
 }

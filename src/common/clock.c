@@ -7,6 +7,7 @@
  * the atomic offset. */
 #include "clock.h"
 
+#include <stdbool.h>
 #include <time.h>
 
 static int64_t mono_ns(clockid_t id)
@@ -51,11 +52,16 @@ void clock_advance(struct rc_clock *c, int64_t sec)
 
 uint32_t clock_exptime(const struct rc_clock *c, int64_t exptime)
 {
+    bool relative = exptime > 0 && exptime <= CLOCK_RELATIVE_MAX; /* only these need now */
+    return clock_exptime_at(c, exptime, relative ? clock_now(c) : 0);
+}
+
+uint32_t clock_exptime_at(const struct rc_clock *c, int64_t exptime, uint32_t now)
+{
     if (exptime == 0)
         return 0;
     if (exptime < 0)
         return CLOCK_EXPIRED;
-    uint32_t now = clock_now(c);
     int64_t rel;
     if (exptime > CLOCK_RELATIVE_MAX) {
         if (exptime <= c->start_unix)

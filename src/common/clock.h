@@ -16,9 +16,9 @@
 #define CLOCK_EXPIRED 1u
 
 struct rc_clock {
-    int64_t start_unix;             /* unix time at start, minus 2 s, as memcached does */
-    int64_t start_mono_ns;          /* monotonic ns at start */
-    _Atomic int64_t offset_sec;     /* added to every reading; tests advance time with it */
+    int64_t start_unix;         /* unix time at start, minus 2 s, as memcached does */
+    int64_t start_mono_ns;      /* monotonic ns at start */
+    _Atomic int64_t offset_sec; /* added to every reading; tests advance time with it */
 };
 
 /* Starts the clock now. */
@@ -36,6 +36,8 @@ void clock_advance(struct rc_clock *c, int64_t sec);
  *   1 .. 30 days         -> now + exptime
  *   above 30 days        -> absolute unix time converted; in the past -> CLOCK_EXPIRED */
 uint32_t clock_exptime(const struct rc_clock *c, int64_t exptime);
+/* The same for a caller that has read the clock already (`now` from clock_now). */
+uint32_t clock_exptime_at(const struct rc_clock *c, int64_t exptime, uint32_t now);
 
 /* True if a relative expiry has passed at `now` (0 never passes). */
 static inline int clock_expired(uint32_t exp, uint32_t now)

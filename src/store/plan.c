@@ -47,8 +47,9 @@ bool plan_parse_number(const char *p, size_t n, uint64_t *out)
     return true;
 }
 
+/* ocas is read only when a->compare_cas is non-zero (store.c skips it otherwise). */
 static enum store_status plan_set(struct plan *w, const struct plan_env *env,
-                                  const struct seg_item *old, uint64_t ocas)
+                                  const struct seg_item *old, uint64_t ocas, uint32_t now)
 {
     const struct store_set_args *a = w->sa;
     enum store_mode mode = a->mode;
@@ -57,7 +58,7 @@ static enum store_status plan_set(struct plan *w, const struct plan_env *env,
     w->v1 = a->value;
     w->l1 = a->vlen;
     w->flags = a->flags;
-    w->exp = clock_exptime(env->clock, a->exptime);
+    w->exp = clock_exptime_at(env->clock, a->exptime, now);
     w->has_cas = a->set_cas != 0;
     w->cas = a->set_cas;
     if (!old) {
@@ -97,7 +98,7 @@ static enum store_status plan_set(struct plan *w, const struct plan_env *env,
 }
 
 static enum store_status plan_arith(struct plan *w, const struct plan_env *env,
-                                    const struct seg_item *old, uint64_t ocas)
+                                    const struct seg_item *old, uint64_t ocas, uint32_t now)
 {
     const struct store_arith_args *a = w->aa;
     uint64_t v;
@@ -105,7 +106,7 @@ static enum store_status plan_arith(struct plan *w, const struct plan_env *env,
         if (!a->vivify)
             return STORE_NOT_FOUND;
         v = a->initial;
-        w->exp = clock_exptime(env->clock, a->exptime);
+        w->exp = clock_exptime_at(env->clock, a->exptime, now);
         w->flags = 0;
     } else {
         if (a->compare_cas && a->compare_cas != ocas)
@@ -131,7 +132,7 @@ static enum store_status plan_arith(struct plan *w, const struct plan_env *env,
 
 /* touch, and md with I: a copy of the item with a new expiry and/or state. */
 static enum store_status plan_rewrite(struct plan *w, const struct plan_env *env,
-                                      const struct seg_item *old, uint64_t ocas)
+                                      const struct seg_item *old, uint64_t ocas, uint32_t now)
 {
     if (!old)
         return STORE_NOT_FOUND;
@@ -140,7 +141,7 @@ static enum store_status plan_rewrite(struct plan *w, const struct plan_env *env
     w->flags = old->flags;
     w->exp = old->exptime;
     if (w->kind == PLAN_TOUCH || w->touch)
-        w->exp = clock_exptime(env->clock, w->exptime);
+        w->exp = clock_exptime_at(env->clock, w->exptime, now);
     if (w->kind == PLAN_TOUCH) {
         /* the cas must not change: keep it in the item */
         w->bits = old->bits & (SEG_IB_FETCHED | SEG_IB_STALE | SEG_IB_TOKEN);
@@ -168,18 +169,18 @@ enum store_status plan_decide(struct plan *w, const struct plan_env *env,
     enum store_status st;
     switch (w->kind) {
     case PLAN_SET:
-        st = plan_set(w, env, old, ocas);
+        st = plan_set(w, env, old, ocas, now);
         break;
     case PLAN_ARITH:
-        st = plan_arith(w, env, old, ocas);
+        st = plan_arith(w, env, old, ocas, now);
         break;
     case PLAN_VIVIFY:
         st = old ? STORE_NOT_STORED : STORE_OK;
-        w->exp = clock_exptime(env->clock, w->exptime);
+        w->exp = clock_exptime_at(env->clock, w->exptime, now);
         w->bits = SEG_IB_TOKEN;
         break;
     default:
-        st = plan_rewrite(w, env, old, ocas);
+        st = plan_rewrite(w, env, old, ocas, now);
         break;
     }
     if (st != STORE_OK)

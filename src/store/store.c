@@ -4,7 +4,8 @@
  * plan.c decide the new item, appends it to the worker's own open segment for its TTL group and
  * publishes it by replacing or filling one 8-byte slot, all in one lock hold. When the open
  * segment is full or the bucket chain has no empty slot, the lock is dropped, space.c makes room
- * under the store lock, and the write is planned again.
+ * under the store lock, and the write is planned again. A call reads the clock once and hashes
+ * its key once, and hands both down (a retry after making room reads the clock again).
  *
  * Reads are lock-free (optimistic): read the bucket's version word (index_version; odd = a writer
  * holds it), walk the chain comparing tags, pin the candidate's segment (a per-worker counter),
@@ -146,21 +147,40 @@ static void drop_key(struct store *s, unsigned tid, uint64_t h, struct plan *w, 
     index_unlock(&s->sp.ix, h);
 }
 
-static enum store_status write_op(struct store *s, unsigned tid, struct plan *w, uint64_t *cas_out)
+/* A plan's inputs (kind, key and the zero defaults); plan_decide fills in what it decides. */
+static inline void plan_start(struct plan *w, enum plan_kind kind, const char *key, size_t klen)
 {
-    uint64_t h = index_hash(w->key, w->klen);
+    w->kind = kind;
+    w->key = key;
+    w->klen = klen;
+    w->sa = NULL;
+    w->aa = NULL;
+    w->exptime = 0;
+    w->touch = false;
+    w->cmp_cas = 0;
+}
+
+/* Plans and publishes w for the key hashed to h; `now` is the caller's clock reading (a retry
+ * after making room reads the clock again). */
+static enum store_status write_op(struct store *s, unsigned tid, struct plan *w, uint64_t h,
+                                  uint32_t now, uint64_t *cas_out)
+{
     bool set_mode = w->kind == PLAN_SET && w->sa->mode == STORE_SET;
+    /* the old item's cas matters to every plan but a set without a compare cas (plan_set) */
+    bool want_cas = w->kind != PLAN_SET || w->sa->compare_cas != 0;
     int ghost = -1;
     if (cas_out)
         *cas_out = 0;
     for (unsigned attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-        uint32_t now = clock_now(s->cfg.clock);
+        if (attempt > 0)
+            now = clock_now(s->cfg.clock);
         struct space_match m;
         index_lock(&s->sp.ix, h);
         _Atomic uint64_t *slot = space_lookup_locked(&s->sp, tid, h, w->key, w->klen, now, &m);
         uint64_t sv = slot ? atomic_load_explicit(slot, memory_order_relaxed) : 0;
         const struct seg_item *old = slot ? &m.it : NULL;
-        enum store_status st = plan_decide(w, &s->env, old, slot ? cas_locked(s, h, old) : 0, now);
+        uint64_t ocas = slot && want_cas ? cas_locked(s, h, old) : 0;
+        enum store_status st = plan_decide(w, &s->env, old, ocas, now);
         if (st != STORE_OK || w->remove_only) {
             if (slot && (w->remove_only || (st == STORE_TOO_LARGE && set_mode)))
                 space_drop_locked(&s->sp, tid, slot, sv, old, SPACE_DROP_DELETE);
@@ -202,14 +222,14 @@ static bool flush_slot(void *ctx, _Atomic uint64_t *slot, uint64_t v)
 
 /* A delayed flush_all is lazy: once due, items written before it are invalid (space.h), a lookup
  * that meets one removes it (get_flushed) and reclaim frees their segments whole. */
-static void check_flush(struct store *s)
+static void check_flush(struct store *s, uint32_t now)
 {
-    space_apply_flush(&s->sp, clock_now(s->cfg.clock));
+    space_apply_flush(&s->sp, now);
 }
 
 void store_flush(struct store *s, int64_t delay)
 {
-    check_flush(s); /* a flush that came due stays applied when another one replaces it */
+    check_flush(s, clock_now(s->cfg.clock)); /* a due flush stays applied when replaced */
     if (delay > 0) {
         uint32_t at = clock_exptime(s->cfg.clock, delay);
         atomic_store(&s->sp.flush_at, at > CLOCK_EXPIRED ? at : 2);
@@ -355,10 +375,9 @@ static enum store_status read_locked(struct store *s, struct rd *r, uint64_t h,
 }
 
 static enum store_status read_item(struct store *s, unsigned tid, uint64_t h, const char *key,
-                                   size_t klen, const struct store_get_opts *o,
+                                   size_t klen, const struct store_get_opts *o, uint32_t now,
                                    struct store_ref *ref)
 {
-    uint32_t now = clock_now(s->cfg.clock);
     struct rd r = {.s = s, .tid = tid, .key = key, .klen = klen, .tag = index_tag(h)};
     for (int i = 0; i < READ_TRIES; i++) {
         enum rd_result res = read_optimistic(s, &r, h, o, now, ref);
@@ -378,22 +397,26 @@ enum store_status store_get(struct store *s, unsigned tid, const char *key, size
     ref->pin = NULL;
     if (!key_ok(klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
-    check_flush(s);
+    uint32_t now = clock_now(s->cfg.clock);
+    check_flush(s, now);
     uint64_t h = index_hash(key, klen);
+    struct plan w;
     if (opts && opts->touch) {
-        struct plan w = {.kind = PLAN_TOUCH, .key = key, .klen = klen, .exptime = opts->exptime};
-        enum store_status st = write_op(s, tid, &w, NULL);
+        plan_start(&w, PLAN_TOUCH, key, klen);
+        w.exptime = opts->exptime;
+        enum store_status st = write_op(s, tid, &w, h, now, NULL);
         if (st != STORE_OK && st != STORE_NOT_FOUND)
             return st;
     }
-    enum store_status st = read_item(s, tid, h, key, klen, opts, ref);
+    enum store_status st = read_item(s, tid, h, key, klen, opts, now, ref);
     if (st == STORE_OK || !opts || !opts->vivify)
         return st;
-    struct plan w = {.kind = PLAN_VIVIFY, .key = key, .klen = klen, .exptime = opts->exptime};
-    enum store_status vst = write_op(s, tid, &w, NULL);
+    plan_start(&w, PLAN_VIVIFY, key, klen);
+    w.exptime = opts->exptime;
+    enum store_status vst = write_op(s, tid, &w, h, now, NULL);
     if (vst != STORE_OK && vst != STORE_NOT_STORED)
         return vst;
-    st = read_item(s, tid, h, key, klen, opts, ref);
+    st = read_item(s, tid, h, key, klen, opts, now, ref);
     if (st == STORE_OK && vst == STORE_OK) {
         ref->win = true;
         ref->lost = false;
@@ -419,30 +442,32 @@ enum store_status store_set(struct store *s, unsigned tid, const struct store_se
         *cas_out = 0;
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers || (a->vlen && !a->value))
         return STORE_INVALID;
-    check_flush(s);
-    struct plan w = {.kind = PLAN_SET, .key = a->key, .klen = a->klen, .sa = a};
-    return write_op(s, tid, &w, cas_out);
+    uint32_t now = clock_now(s->cfg.clock);
+    check_flush(s, now);
+    struct plan w;
+    plan_start(&w, PLAN_SET, a->key, a->klen);
+    w.sa = a;
+    return write_op(s, tid, &w, index_hash(a->key, a->klen), now, cas_out);
 }
 
 enum store_status store_delete(struct store *s, unsigned tid, const struct store_delete_args *a)
 {
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
-    check_flush(s);
-    if (a->invalidate) {
-        struct plan w = {.kind = PLAN_INVALIDATE,
-                         .key = a->key,
-                         .klen = a->klen,
-                         .touch = a->touch,
-                         .exptime = a->exptime,
-                         .cmp_cas = a->compare_cas};
-        return write_op(s, tid, &w, NULL);
-    }
+    uint32_t now = clock_now(s->cfg.clock);
+    check_flush(s, now);
     uint64_t h = index_hash(a->key, a->klen);
+    if (a->invalidate) {
+        struct plan w;
+        plan_start(&w, PLAN_INVALIDATE, a->key, a->klen);
+        w.touch = a->touch;
+        w.exptime = a->exptime;
+        w.cmp_cas = a->compare_cas;
+        return write_op(s, tid, &w, h, now, NULL);
+    }
     struct space_match m;
     index_lock(&s->sp.ix, h);
-    _Atomic uint64_t *slot =
-        space_lookup_locked(&s->sp, tid, h, a->key, a->klen, clock_now(s->cfg.clock), &m);
+    _Atomic uint64_t *slot = space_lookup_locked(&s->sp, tid, h, a->key, a->klen, now, &m);
     enum store_status st = STORE_NOT_FOUND;
     if (slot && a->compare_cas && a->compare_cas != cas_locked(s, h, &m.it)) {
         st = STORE_EXISTS;
@@ -462,9 +487,12 @@ enum store_status store_arith(struct store *s, unsigned tid, const struct store_
         *cas_out = 0;
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
-    check_flush(s);
-    struct plan w = {.kind = PLAN_ARITH, .key = a->key, .klen = a->klen, .aa = a};
-    enum store_status st = write_op(s, tid, &w, cas_out);
+    uint32_t now = clock_now(s->cfg.clock);
+    check_flush(s, now);
+    struct plan w;
+    plan_start(&w, PLAN_ARITH, a->key, a->klen);
+    w.aa = a;
+    enum store_status st = write_op(s, tid, &w, index_hash(a->key, a->klen), now, cas_out);
     if (st == STORE_OK && value_out)
         *value_out = w.result;
     return st;
@@ -475,9 +503,12 @@ enum store_status store_touch(struct store *s, unsigned tid, const char *key, si
 {
     if (!key_ok(klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
-    check_flush(s);
-    struct plan w = {.kind = PLAN_TOUCH, .key = key, .klen = klen, .exptime = exptime};
-    return write_op(s, tid, &w, NULL);
+    uint32_t now = clock_now(s->cfg.clock);
+    check_flush(s, now);
+    struct plan w;
+    plan_start(&w, PLAN_TOUCH, key, klen);
+    w.exptime = exptime;
+    return write_op(s, tid, &w, index_hash(key, klen), now, NULL);
 }
 
 /* ---- stats and lifecycle ---- */

@@ -23,6 +23,21 @@ static void test_exptime_rules(void)
     CHECK(!clock_expired(0, now));
 }
 
+/* clock_exptime_at applies the same rules to a reading the caller already has. */
+static void test_exptime_at(void)
+{
+    struct rc_clock c;
+    clock_init(&c);
+    CHECK_EQ(clock_exptime_at(&c, 10, 1000), 1010);
+    CHECK_EQ(clock_exptime_at(&c, 0, 1000), 0);
+    CHECK_EQ(clock_exptime_at(&c, -1, 1000), CLOCK_EXPIRED);
+    CHECK_EQ(clock_exptime_at(&c, CLOCK_RELATIVE_MAX, 7), 7 + CLOCK_RELATIVE_MAX);
+    int64_t unix_at = c.start_unix + 5000; /* absolute: the reading does not matter */
+    CHECK_EQ(clock_exptime_at(&c, unix_at, 3), 5000);
+    CHECK_EQ(clock_exptime_at(&c, unix_at, 9999), 5000);
+    CHECK_EQ(clock_exptime(&c, 10), clock_exptime_at(&c, 10, clock_now(&c)));
+}
+
 static void test_advance(void)
 {
     struct rc_clock c;
@@ -37,6 +52,7 @@ static void test_advance(void)
 int main(void)
 {
     TEST_RUN(test_exptime_rules);
+    TEST_RUN(test_exptime_at);
     TEST_RUN(test_advance);
     return TEST_DONE();
 }

@@ -153,6 +153,27 @@ static void test_touch_and_vivify(void)
     CHECK_EQ(plan_decide(&w, &env, &old, 0, clock_now(&clk)), STORE_NOT_STORED);
 }
 
+/* Expiries are computed from the `now` the store passes (its one clock reading per write), not
+ * from a second reading of the clock. */
+static void test_expiry_from_given_now(void)
+{
+    struct plan_env env = {.clock = &clk, .size_max = 1 << 20};
+    uint32_t now = clock_now(&clk) + 500;
+    struct store_set_args a = {
+        .mode = STORE_SET, .key = "k", .klen = 1, .value = "v", .vlen = 1, .exptime = 10};
+    struct plan w = {.kind = PLAN_SET, .key = "k", .klen = 1, .sa = &a};
+    CHECK_EQ(plan_decide(&w, &env, NULL, 0, now), STORE_OK);
+    CHECK_EQ(w.exp, now + 10);
+    struct seg_item old = old_item("val", 0, 0);
+    w = (struct plan){.kind = PLAN_TOUCH, .key = "k", .klen = 1, .exptime = 20};
+    CHECK_EQ(plan_decide(&w, &env, &old, 1, now), STORE_OK);
+    CHECK_EQ(w.exp, now + 20);
+    struct store_arith_args aa = {.key = "k", .klen = 1, .vivify = true, .exptime = 30};
+    w = (struct plan){.kind = PLAN_ARITH, .key = "k", .klen = 1, .aa = &aa};
+    CHECK_EQ(plan_decide(&w, &env, NULL, 0, now), STORE_OK);
+    CHECK_EQ(w.exp, now + 30);
+}
+
 int main(void)
 {
     clock_init(&clk);
@@ -160,5 +181,6 @@ int main(void)
     TEST_RUN(test_invalidate_and_size);
     TEST_RUN(test_arith);
     TEST_RUN(test_touch_and_vivify);
+    TEST_RUN(test_expiry_from_given_now);
     return TEST_DONE();
 }

@@ -102,7 +102,8 @@ static void release_output(struct conn *c)
     c->nouts = c->out_idx = 0;
     c->out_pos = 0;
     buf_reset(&c->wbuf);
-    buf_shrink(&c->wbuf, CONN_WBUF_INITIAL * 8);
+    if (c->wbuf.cap > CONN_WBUF_INITIAL * 8)
+        buf_shrink(&c->wbuf, CONN_WBUF_INITIAL * 8);
 }
 
 static void unready(struct conn *c)
@@ -167,7 +168,8 @@ char *conn_out_reserve(struct conn *c, size_t n)
     return buf_wptr(&c->wbuf);
 }
 
-int conn_out_commit(struct conn *c, size_t n)
+/* conn_out_commit's body, inlined into the helpers that append. */
+static inline int out_commit(struct conn *c, size_t n)
 {
     if (n == 0)
         return RC_OK;
@@ -186,15 +188,19 @@ int conn_out_commit(struct conn *c, size_t n)
     return RC_OK;
 }
 
+int conn_out_commit(struct conn *c, size_t n)
+{
+    return out_commit(c, n);
+}
+
 int conn_out_bytes(struct conn *c, const void *p, size_t n)
 {
     if (n == 0)
         return RC_OK;
-    char *dst = conn_out_reserve(c, n);
-    if (dst == NULL)
+    if (buf_wlen(&c->wbuf) < n && conn_out_reserve(c, n) == NULL)
         return RC_ERR_FULL;
-    memcpy(dst, p, n);
-    return conn_out_commit(c, n);
+    memcpy(buf_wptr(&c->wbuf), p, n);
+    return out_commit(c, n);
 }
 
 int conn_out_str(struct conn *c, const char *s)
@@ -278,18 +284,20 @@ static int flush(struct conn *c)
 {
     struct iovec iov[CONN_OUTS];
     while (c->out_idx < c->nouts) {
-        int n = 0;
-        for (unsigned i = c->out_idx; i < c->nouts; i++, n++) {
-            const struct conn_out *o = &c->outs[i];
-            const char *base = o->ptr ? o->ptr : c->wbuf.data + o->off;
-            size_t skip = i == c->out_idx ? c->out_pos : 0;
-            iov[n].iov_base = (void *)(base + skip);
-            iov[n].iov_len = o->len - skip;
-        }
         ssize_t wr;
-        if (n == 1) { /* the usual reply: one contiguous piece */
-            wr = send(c->fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+        if (c->out_idx + 1 == c->nouts) { /* the usual reply: one contiguous piece */
+            const struct conn_out *o = &c->outs[c->out_idx];
+            const char *base = o->ptr ? o->ptr : c->wbuf.data + o->off;
+            wr = send(c->fd, base + c->out_pos, o->len - c->out_pos, MSG_NOSIGNAL);
         } else {
+            int n = 0;
+            for (unsigned i = c->out_idx; i < c->nouts; i++, n++) {
+                const struct conn_out *o = &c->outs[i];
+                const char *base = o->ptr ? o->ptr : c->wbuf.data + o->off;
+                size_t skip = i == c->out_idx ? c->out_pos : 0;
+                iov[n].iov_base = (void *)(base + skip);
+                iov[n].iov_len = o->len - skip;
+            }
             struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
             wr = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
         }
@@ -330,7 +338,7 @@ static int read_some(struct conn *c, size_t need)
     size_t have = buf_rlen(&c->rbuf);
     if (need > have && need - have > want)
         want = need - have;
-    if (buf_reserve(&c->rbuf, want) != RC_OK)
+    if (buf_wlen(&c->rbuf) < want && buf_reserve(&c->rbuf, want) != RC_OK)
         return READ_EOF; /* cannot hold the request: give up on the connection */
     for (;;) {
         ssize_t n = recv(c->fd, buf_wptr(&c->rbuf), buf_wlen(&c->rbuf), 0);
@@ -361,9 +369,9 @@ static void swallow_input(struct conn *c)
 /* A header whose value the server refuses outright: answer and discard the block unbuffered. */
 static bool refuse_too_large(struct conn *c, const struct proto_req *req)
 {
-    if (!(proto_cmd_bits(req->cmd) & PROTO_F_VALUE))
-        return false;
     if (req->value_len <= c->w->settings->item_size_max && req->total_len <= c->rbuf.max)
+        return false;
+    if (!(proto_cmd_bits(req->cmd) & PROTO_F_VALUE))
         return false;
     stats_add(&c->w->st->store_too_large, 1);
     exec_drop_stale(c, req, buf_rptr(&c->rbuf));

@@ -151,6 +151,12 @@ static int exec_get(struct conn *c, const struct proto_req *req, const char *bas
 {
     struct store *store = c->w->store;
     uint32_t pos = c->resume_pos;
+    if (pos == 0 && req->key.len > 0 && req->keys.off == req->key.off &&
+        req->keys.len == req->key.len) {
+        get_one(c, req, base + req->key.off, req->key.len); /* one key: nothing to walk */
+        conn_out_bytes(c, "END\r\n", 5);
+        return EXEC_DONE;
+    }
     struct proto_span keys[GET_BATCH];
     uint32_t at[GET_BATCH]; /* where each key starts: a pause resumes there */
     for (;;) {

@@ -50,9 +50,10 @@ int meta_parse(const char *buf, size_t len, const struct proto_line *line, uint3
                struct proto_req *req);
 
 /* text.c's fast path for the commonest lines (storage commands, single-key get/gets) written the
- * canonical way. b/len as given to proto_parse, end the usable bytes of the first line, hdr that
- * line's length with its terminator. Returns a proto_parse result, or PROTO_FALLBACK (req left as
- * it was) when the line must take the general path. */
+ * canonical way. b/len as given to proto_parse, end the usable bytes of the first line (b[end]
+ * must be its "\r" or "\n"), hdr that line's length with its terminator. Returns a proto_parse
+ * result, or PROTO_FALLBACK (no scalar field of req changed; tok[] may be) when the line must
+ * take the general path. */
 #define PROTO_FALLBACK 2
 int text_parse_fast(const char *b, size_t len, uint32_t end, uint32_t hdr, struct proto_req *req);
 

@@ -218,63 +218,96 @@ int text_parse(const char *buf, size_t len, const struct proto_line *l, uint32_t
  * digits, no control bytes in the key) is parsed here in one pass over its bytes, without the
  * tokenizer, the command table or the strtol-like number rules. Every such line means exactly
  * what the general path makes of it (test_text checks the two against each other); any other
- * line returns PROTO_FALLBACK before req is touched and goes the general way. */
+ * line returns PROTO_FALLBACK and goes the general way. The byte at b[end] is the line's "\r" or
+ * "\n": neither a key byte nor a digit, it ends every scan without a bounds check. */
 
-/* Digits at b[*i, end) up to a space or the end: at most 18, so no overflow is possible and the
- * value means the same to safe_strtoul, safe_strtol and safe_strtoull. */
-static inline bool fast_number(const char *b, uint32_t *i, uint32_t end, uint64_t *out)
+/* A key from b[i]: the first byte at or below ' ' ends it (b[end] at the latest). Eight bytes at
+ * a time while they lie within b[0, len): the lowest byte flagged by the borrow trick is exact. */
+static inline uint32_t fast_key(const char *b, uint32_t i, size_t len)
 {
-    uint32_t p = *i, stop = end - p > 18 ? p + 18 : end;
-    uint64_t v = 0;
-    unsigned d;
-    while (p < stop && (d = (unsigned)(unsigned char)b[p] - '0') < 10) {
-        v = v * 10 + d;
-        p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, b + i, 8);
+        uint64_t t = (x - 0x2121212121212121u) & ~x & 0x8080808080808080u; /* bytes < '!' */
+        if (t)
+            return i + (uint32_t)(__builtin_ctzll(t) >> 3);
     }
-    if (p == *i || (p < end && b[p] != ' '))
-        return false;
-    *out = v;
-    *i = p;
-    return true;
-}
-
-/* A key: bytes above ' ' from i up to a space or the end. Returns its end. */
-static inline uint32_t fast_key(const char *b, uint32_t i, uint32_t end)
-{
-    while (i < end && (unsigned char)b[i] > ' ')
+#else
+    (void)len;
+#endif
+    while ((unsigned char)b[i] > ' ')
         i++;
     return i;
 }
 
-/* "<cmd> <key> <flags> <exptime> <bytes>[ <cas>][ noreply]"; i is the key's first byte. */
+/* Digits from b[i] (at most 18, so no overflow and the same value for safe_strtoul, safe_strtol
+ * and safe_strtoull): their end, or 0 when there are none or too many. Up to 7 digits followed
+ * by a non-digit within b[0, len) are converted in one 8-byte word (the lowest non-digit byte
+ * found is exact; the digits shifted to the top act as leading zeros), longer ones a byte at a
+ * time. */
+static inline uint32_t fast_number(const char *b, uint32_t i, size_t len, uint64_t *out)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (i + 8 <= len) {
+        uint64_t d;
+        memcpy(&d, b + i, 8);
+        d -= 0x3030303030303030u;
+        uint64_t nd = (d | (d + 0x7676767676767676u)) & 0x8080808080808080u; /* not 0-9 */
+        if (nd) {
+            unsigned n = (unsigned)__builtin_ctzll(nd) >> 3;
+            if (n == 0)
+                return 0;
+            d <<= 64 - 8 * n;
+            d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffu;   /* pairs */
+            d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffu; /* fours */
+            *out = (d * 10000 + (d >> 32)) & 0xffffffffu;    /* eight */
+            return i + n;
+        }
+    }
+#else
+    (void)len;
+#endif
+    uint64_t v = 0;
+    uint32_t p = i;
+    unsigned d;
+    while ((d = (unsigned)(unsigned char)b[p] - '0') < 10) {
+        v = v * 10 + d;
+        p++;
+    }
+    *out = v;
+    return p == i || p - i > 18 ? 0 : p;
+}
+
+/* "<cmd> <key> <flags> <exptime> <bytes>[ <cas>][ noreply]"; i is the key's first byte. The
+ * words go straight to req->tok (harmless on a fallback, which rewrites them). */
 static int fast_storage(const char *b, size_t len, uint32_t i, uint32_t end, uint32_t hdr,
                         enum proto_cmd cmd, struct proto_req *req)
 {
-    struct proto_span w[6];
+    struct proto_span *w = req->tok;
     uint64_t num[4];
     unsigned nnum = cmd == PROTO_CMD_CAS ? 4 : 3;
-    uint32_t e = fast_key(b, i, end);
-    if (e == i || e == end || b[e] != ' ')
+    uint32_t e = fast_key(b, i, len);
+    if (e == i || b[e] != ' ') /* a space is never b[end]: e < end */
         return PROTO_FALLBACK;
     w[0] = (struct proto_span){i, e - i};
-    i = e;
     for (unsigned k = 0; k < nnum; k++) {
-        if (i == end || b[i] != ' ')
+        if (b[e] != ' ')
             return PROTO_FALLBACK;
-        uint32_t s = ++i;
-        if (!fast_number(b, &i, end, &num[k]))
+        uint32_t s = e + 1;
+        e = fast_number(b, s, len, &num[k]);
+        if (e == 0)
             return PROTO_FALLBACK;
-        w[k + 1] = (struct proto_span){s, i - s};
+        w[k + 1] = (struct proto_span){s, e - s};
     }
     unsigned n = nnum + 1;
-    if (i < end) {
-        if (end - i != 8 || memcmp(b + i, " noreply", 8) != 0)
+    if (e != end) {
+        if (end - e != 8 || memcmp(b + e, " noreply", 8) != 0)
             return PROTO_FALLBACK;
-        w[n++] = (struct proto_span){i + 1, 7};
+        w[n++] = (struct proto_span){e + 1, 7};
     }
     req->cmd = cmd;
     req->ntok = n;
-    memcpy(req->tok, w, sizeof(w[0]) * n);
     req->noreply = n > nnum + 1;
     req->key = w[0];
     int64_t vlen = (int32_t)(uint32_t)num[2]; /* safe_strtol into an int, as word_i32 */
@@ -291,10 +324,10 @@ static int fast_storage(const char *b, size_t len, uint32_t i, uint32_t end, uin
 }
 
 /* "get <key>" / "gets <key>" with exactly one key (more keys go the general way). */
-static int fast_get(const char *b, uint32_t i, uint32_t end, enum proto_cmd cmd,
+static int fast_get(const char *b, size_t len, uint32_t i, uint32_t end, enum proto_cmd cmd,
                     struct proto_req *req)
 {
-    uint32_t e = fast_key(b, i, end);
+    uint32_t e = fast_key(b, i, len);
     if (e == i || e != end || e - i > PROTO_KEY_MAX)
         return PROTO_FALLBACK;
     req->cmd = cmd;
@@ -314,9 +347,9 @@ int text_parse_fast(const char *b, size_t len, uint32_t end, uint32_t hdr, struc
         break;
     case 'g':
         if (memcmp(b, "get ", 4) == 0)
-            return fast_get(b, 4, end, PROTO_CMD_GET, req);
+            return fast_get(b, len, 4, end, PROTO_CMD_GET, req);
         if (memcmp(b, "gets ", 5) == 0)
-            return fast_get(b, 5, end, PROTO_CMD_GETS, req);
+            return fast_get(b, len, 5, end, PROTO_CMD_GETS, req);
         break;
     case 'a':
         if (memcmp(b, "add ", 4) == 0)

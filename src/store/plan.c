@@ -185,7 +185,10 @@ enum store_status plan_decide(struct plan *w, const struct plan_env *env,
     }
     if (st != STORE_OK)
         return st;
-    if (plan_item_size(w) > env->size_max)
+    /* an item is never more than its key, value, the largest header and alignment: below the
+     * limit, the exact size (the store's to compute when it appends) is not needed here */
+    size_t most = w->klen + plan_vlen(w) + SEG_ITEM_HDR_MAX + SEG_ALIGN - 1;
+    if (most > env->size_max && plan_item_size(w) > env->size_max)
         return STORE_TOO_LARGE;
     if (clock_expired(w->exp, now))
         w->remove_only = true;

@@ -153,6 +153,32 @@ static void test_touch_and_vivify(void)
     CHECK_EQ(plan_decide(&w, &env, &old, 0, clock_now(&clk)), STORE_NOT_STORED);
 }
 
+/* The size limit is exact: at every value length around it, with and without flags, expiry and
+ * own cas, an item is refused exactly when its aligned size exceeds the limit. */
+static void test_size_limit_exact(void)
+{
+    static char v[200];
+    memset(v, 'v', sizeof(v));
+    for (size_t max = 40; max <= 72; max += 8) {
+        struct plan_env env = {.clock = &clk, .size_max = max};
+        for (size_t vl = 0; vl < 80; vl++) {
+            for (unsigned var = 0; var < 8; var++) {
+                struct store_set_args a = {.mode = STORE_SET,
+                                           .key = "key",
+                                           .klen = 3,
+                                           .value = v,
+                                           .vlen = vl,
+                                           .flags = var & 1 ? 5 : 0,
+                                           .exptime = var & 2 ? 100 : 0,
+                                           .set_cas = var & 4 ? 9 : 0};
+                struct plan w = {.kind = PLAN_SET, .key = "key", .klen = 3, .sa = &a};
+                enum store_status st = plan_decide(&w, &env, NULL, 0, clock_now(&clk));
+                CHECK_EQ(st, plan_item_size(&w) > max ? STORE_TOO_LARGE : STORE_OK);
+            }
+        }
+    }
+}
+
 /* Expiries are computed from the `now` the store passes (its one clock reading per write), not
  * from a second reading of the clock. */
 static void test_expiry_from_given_now(void)
@@ -182,5 +208,6 @@ int main(void)
     TEST_RUN(test_arith);
     TEST_RUN(test_touch_and_vivify);
     TEST_RUN(test_expiry_from_given_now);
+    TEST_RUN(test_size_limit_exact);
     return TEST_DONE();
 }

@@ -230,10 +230,12 @@ static bool same_as_general(const char *in, size_t n)
     static char alt[1024];
     alt[0] = ' ';
     memcpy(alt + 1, in, n);
+    char *heap = malloc(n); /* exactly n bytes: ASan sees a read past them */
+    memcpy(heap, in, n);
     struct proto_req a, g;
     memset(&a, 0x5a, sizeof(a));
     memset(&g, 0xa5, sizeof(g));
-    int ra = proto_parse(in, n, &a), rg = proto_parse(alt, n + 1, &g);
+    int ra = proto_parse(heap, n, &a), rg = proto_parse(alt, n + 1, &g);
     bool ok = ra == rg && a.cmd == g.cmd && a.kind == g.kind && a.noreply == g.noreply &&
               a.close == g.close && a.flags == g.flags && a.exptime == g.exptime &&
               a.cas == g.cas && a.delta == g.delta && a.value_len == g.value_len &&
@@ -251,14 +253,18 @@ static bool same_as_general(const char *in, size_t n)
         test_failed_checks++;
     }
     const char *nl = memchr(in, '\n', n);
-    if (!nl)
+    if (!nl) {
+        free(heap);
         return false;
+    }
     uint32_t end = (uint32_t)(nl - in);
     if (end > 1 && in[end - 1] == '\r')
         end--;
     struct proto_req f;
     memset(&f, 0, sizeof(f));
-    return text_parse_fast(in, n, end, (uint32_t)(nl - in) + 1, &f) != PROTO_FALLBACK;
+    bool fast = text_parse_fast(heap, n, end, (uint32_t)(nl - in) + 1, &f) != PROTO_FALLBACK;
+    free(heap);
+    return fast;
 }
 
 static unsigned rnd(uint32_t *s, unsigned n)
@@ -267,30 +273,53 @@ static unsigned rnd(uint32_t *s, unsigned n)
     return (*s >> 16) % n;
 }
 
+/* Every length of number the fast path takes (1 to 18 digits), converted in one word or a byte at
+ * a time (when fewer than 8 bytes follow it in the buffer), reads as strtoull reads it. */
+static void test_fast_numbers(void)
+{
+    static const char digits[] = "9876543210987654321";
+    for (unsigned n = 1; n <= 19; n++) {
+        for (int tail = 0; tail < 2; tail++) {
+            char in[64];
+            int len = snprintf(in, sizeof(in), "cas k 0 0 1 %.*s\r\n%s", (int)n, digits + 19 - n,
+                               tail ? "a\r\n" : "");
+            char *heap = malloc((size_t)len);
+            memcpy(heap, in, (size_t)len);
+            struct proto_req r;
+            int rc = proto_parse(heap, (size_t)len, &r);
+            CHECK_EQ(rc, tail ? PROTO_OK : PROTO_NEED_MORE);
+            char num[24];
+            snprintf(num, sizeof(num), "%.*s", (int)n, digits + 19 - n);
+            CHECK(r.cas == strtoull(num, NULL, 10));
+            CHECK_EQ(r.tok[4].len, n);
+            free(heap);
+        }
+    }
+}
+
+#define SAME_AS_GENERAL(lit) same_as_general((lit), sizeof(lit) - 1)
+
 static void test_fast_path_matches_general(void)
 {
     /* each list starts with the values a well-formed line uses */
     static const char *cmds[] = {"set", "add",  "replace", "append", "prepend", "cas",
                                  "get", "gets", "gat",     "incr",   "sets",    "ca"};
-    static const char *nums[] = {"0",
-                                 "12345",
-                                 "1024",
-                                 "007",
-                                 "4294967295",
-                                 "4294967296",
-                                 "2147483647",
-                                 "2147483648",
-                                 "2147483646",
-                                 "999999999999999999",
-                                 "-1",
-                                 "+1",
-                                 "9999999999999999999",
-                                 "18446744073709551616",
-                                 "abc",
-                                 "1a",
-                                 "",
-                                 "1\t",
-                                 "0x1"};
+    static const char *nums[] = {"0",          "12345",      "1024",       "007",
+                                 "42",         "123456",     "1234567",    "12345678",
+                                 "123456789",  "0000000",    "4294967295", "4294967296",
+                                 "2147483647", "2147483648", "2147483646", "999999999999999999"};
+    static const char *bad_nums[] = {"-1",
+                                     "+1",
+                                     "9999999999999999999",
+                                     "18446744073709551616",
+                                     "abc",
+                                     "1a",
+                                     "",
+                                     "1\t",
+                                     "0x1",
+                                     "12:",
+                                     "7/",
+                                     "3\x80"};
     static const char *tails[] = {"",           " noreply", " junk",    " ",
                                   " noreply x", "noreply",  " noreplyy"};
     static const char *ends[] = {"\r\n", "\n", "\n\r\n", "\r\r\n"};
@@ -314,8 +343,8 @@ static void test_fast_path_matches_general(void)
         unsigned words = odd ? rnd(&rng, 6) : c < 5 ? 3 : c == 5 ? 4 : 0;
         for (unsigned w = 0; w < words; w++) {
             const char *sep = odd && rnd(&rng, 4) == 0 ? "  " : " ";
-            n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s", sep,
-                                  nums[rnd(&rng, odd ? 19 : 10)]);
+            const char *num = odd && rnd(&rng, 2) ? bad_nums[rnd(&rng, 12)] : nums[rnd(&rng, 16)];
+            n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s", sep, num);
         }
         const char *tail = tails[rnd(&rng, odd ? 7 : 2)];
         n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s", tail, ends[rnd(&rng, odd ? 4 : 3)]);
@@ -326,14 +355,18 @@ static void test_fast_path_matches_general(void)
     /* both paths must see plenty: the fast one only takes well-formed lines */
     CHECK(fast > total / 2);
     CHECK(fast < total * 9 / 10);
-    CHECK(same_as_general("set rcb:1 12345 0 5\r\nabcde\r\n", 29));
-    CHECK(same_as_general("cas k 1 2 5 99 noreply\r\nabcde\r\n", 31));
-    CHECK(same_as_general("get rcb:1\r\n", 11));
-    CHECK(same_as_general("gets k\n", 7));
-    CHECK(same_as_general("set k 0 0 999999999999999999\r\n", 32)); /* fast, and refused */
-    CHECK(!same_as_general("set k 0 0 9999999999999999999\r\nabcde\r\n", 40));
-    CHECK(!same_as_general("get a b\r\n", 9));
-    CHECK(!same_as_general("set k 0 0 5 \r\nabcde\r\n", 21));
+    CHECK(SAME_AS_GENERAL("set rcb:1 12345 0 5\r\nabcde\r\n"));
+    CHECK(SAME_AS_GENERAL("cas k 1 2 5 99 noreply\r\nabcde\r\n"));
+    CHECK(SAME_AS_GENERAL("get rcb:1\r\n"));
+    CHECK(SAME_AS_GENERAL("gets k\n"));
+    CHECK(SAME_AS_GENERAL("set k 0 0 999999999999999999\r\n")); /* fast, and refused */
+    CHECK(!SAME_AS_GENERAL("set k 0 0 9999999999999999999\r\nabcde\r\n"));
+    CHECK(!SAME_AS_GENERAL("get a b\r\n"));
+    CHECK(!SAME_AS_GENERAL("set k 0 0 5 \r\nabcde\r\n"));
+    /* the bytes next to the digits ('/' and ':') are not digits, in a word or a byte at a time */
+    CHECK(!SAME_AS_GENERAL("set k 0 0 1:\r\nabcde\r\n"));
+    CHECK(!SAME_AS_GENERAL("set k 0 0 1/\r\nabcde\r\n"));
+    CHECK(!SAME_AS_GENERAL("set k 0 0 1:\r\n"));
 }
 
 int main(void)
@@ -349,5 +382,6 @@ int main(void)
     TEST_RUN(test_unknown_and_long_lines);
     TEST_RUN(test_pipeline);
     TEST_RUN(test_fast_path_matches_general);
+    TEST_RUN(test_fast_numbers);
     return TEST_DONE();
 }

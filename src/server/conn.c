@@ -208,41 +208,6 @@ char *conn_out_reserve(struct conn *c, size_t n)
     return buf_wptr(&c->wbuf);
 }
 
-/* conn_out_commit's body, inlined into the helpers that append. */
-static inline int out_commit(struct conn *c, size_t n)
-{
-    if (n == 0)
-        return RC_OK;
-    uint32_t off = (uint32_t)c->wbuf.wpos;
-    buf_commit(&c->wbuf, n);
-    struct conn_out *last = c->nouts ? &c->outs[c->nouts - 1] : NULL;
-    if (last && last->ptr == NULL && last->off + last->len == off) {
-        last->len += (uint32_t)n;
-        return RC_OK;
-    }
-    if (c->nouts == CONN_OUTS) {
-        c->closing = true;
-        return RC_ERR_FULL;
-    }
-    c->outs[c->nouts++] = (struct conn_out){NULL, off, (uint32_t)n};
-    return RC_OK;
-}
-
-int conn_out_commit(struct conn *c, size_t n)
-{
-    return out_commit(c, n);
-}
-
-int conn_out_bytes(struct conn *c, const void *p, size_t n)
-{
-    if (n == 0)
-        return RC_OK;
-    if (buf_wlen(&c->wbuf) < n && conn_out_reserve(c, n) == NULL)
-        return RC_ERR_FULL;
-    memcpy(buf_wptr(&c->wbuf), p, n);
-    return out_commit(c, n);
-}
-
 int conn_out_str(struct conn *c, const char *s)
 {
     return conn_out_bytes(c, s, strlen(s));
@@ -407,10 +372,8 @@ static void swallow_input(struct conn *c)
 }
 
 /* A header whose value the server refuses outright: answer and discard the block unbuffered. */
-static bool refuse_too_large(struct conn *c, const struct proto_req *req)
+static bool refuse_block(struct conn *c, const struct proto_req *req)
 {
-    if (req->value_len <= c->w->settings->item_size_max && req->total_len <= c->rbuf.max)
-        return false;
     if (!(proto_cmd_bits(req->cmd) & PROTO_F_VALUE))
         return false;
     stats_add(&c->w->st->store_too_large, 1);
@@ -422,6 +385,13 @@ static bool refuse_too_large(struct conn *c, const struct proto_req *req)
     c->swallow = req->total_len;
     swallow_input(c);
     return true;
+}
+
+static inline bool refuse_too_large(struct conn *c, const struct proto_req *req)
+{
+    if (req->value_len <= c->w->settings->item_size_max && req->total_len <= c->rbuf.max)
+        return false; /* the usual case, without a call */
+    return refuse_block(c, req);
 }
 
 /* Executes complete requests from rbuf. *need gets the bytes the next request needs in all. */

@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "buf.h"
+#include "ringcache/status.h"
 #include "store.h"
 
 #define CONN_REFS       128                 /* values (item references) queued per write */
@@ -66,12 +69,38 @@ void conn_drive(struct conn *c);
  * is marked closing. */
 /* True if `refs` more values and about `bytes` more reply bytes fit before the next write. */
 bool conn_out_room(const struct conn *c, unsigned refs, size_t bytes);
-int conn_out_bytes(struct conn *c, const void *p, size_t n);
 /* Room for n reply bytes written in place: returns where to write them (NULL: no memory, the
  * connection is closing); conn_out_commit(c, k) then queues the first k <= n of them. Nothing
  * else may be queued in between. */
 char *conn_out_reserve(struct conn *c, size_t n);
-int conn_out_commit(struct conn *c, size_t n);
+static inline int conn_out_commit(struct conn *c, size_t n)
+{
+    if (n == 0)
+        return RC_OK;
+    uint32_t off = (uint32_t)c->wbuf.wpos;
+    buf_commit(&c->wbuf, n);
+    struct conn_out *last = c->nouts ? &c->outs[c->nouts - 1] : NULL;
+    if (last && last->ptr == NULL && last->off + last->len == off) {
+        last->len += (uint32_t)n;
+        return RC_OK;
+    }
+    if (c->nouts == CONN_OUTS) {
+        c->closing = true;
+        return RC_ERR_FULL;
+    }
+    c->outs[c->nouts++] = (struct conn_out){NULL, off, (uint32_t)n};
+    return RC_OK;
+}
+/* Appends n bytes (inline: a reply of constant size compiles to a few moves). */
+static inline int conn_out_bytes(struct conn *c, const void *p, size_t n)
+{
+    if (n == 0)
+        return RC_OK;
+    if (buf_wlen(&c->wbuf) < n && conn_out_reserve(c, n) == NULL)
+        return RC_ERR_FULL;
+    memcpy(buf_wptr(&c->wbuf), p, n);
+    return conn_out_commit(c, n);
+}
 int conn_out_str(struct conn *c, const char *s);
 /* Appends s and "\r\n". */
 int conn_out_line(struct conn *c, const char *s);

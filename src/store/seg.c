@@ -69,6 +69,8 @@ uint32_t seg_alloc(struct seg_pool *p, uint32_t now)
     struct seg *g = &p->segs[id];
     p->free_head = g->next;
     p->nfree--;
+    if (id >= p->fresh_from)
+        p->fresh_from = id + 1;
     g->next = g->prev = SEG_NONE;
     g->state = SEG_OPEN;
     g->group = 0;

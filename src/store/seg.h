@@ -29,6 +29,9 @@
 #define SEG_IB_FETCHED 0x08u
 #define SEG_IB_STALE   0x10u
 #define SEG_IB_TOKEN   0x20u
+/* item bits: no slot points to the item any more (set once, under its bucket lock, after the slot
+ * changed); a reclaim walk skips such items without looking them up in the index */
+#define SEG_IB_DEAD 0x40u
 
 enum seg_state { SEG_FREE, SEG_OPEN, SEG_YOUNG, SEG_MAIN, SEG_INDEX, SEG_DRAIN };
 
@@ -56,6 +59,7 @@ struct seg_pool {
     _Atomic uint32_t *pins; /* [npin][nseg] */
     uint32_t free_head;
     uint32_t nfree;
+    uint32_t fresh_from; /* segments [fresh_from, nseg) were never handed out (pages untouched) */
 };
 
 /* A parsed item (pointers into segment memory). */
@@ -80,6 +84,13 @@ uint32_t seg_alloc(struct seg_pool *p, uint32_t now);
 void seg_free(struct seg_pool *p, uint32_t id);
 /* Sum of the pins on a segment (seq_cst loads, the reclaimer side of the lock-free read). */
 uint32_t seg_pins(const struct seg_pool *p, uint32_t id);
+
+/* Free segments whose memory was written before. Fresh segments are taken in ascending order and
+ * freed ones go to the head of the free list, so a touched segment is always reused first. */
+static inline uint32_t seg_touched_free(const struct seg_pool *p)
+{
+    return p->nfree - (p->nseg - p->fresh_from);
+}
 
 static inline char *seg_data(const struct seg_pool *p, uint32_t id)
 {

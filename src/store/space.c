@@ -7,6 +7,17 @@
  * live items are walked: each is found in the index by location (bucket lock held), then copied
  * forward into main_open[group] or evicted, as evict_item_fate() says.
  *
+ * Compaction (before fresh memory): memory that was never written costs a page fault and the
+ * zeroing of every page on first touch, and an append-only log under overwrites would otherwise
+ * touch all of -m before reusing anything (memcached reuses a freed chunk at once). So while
+ * untouched memory remains, fewer than COMPACT_KEEP touched segments are free, and live bytes are
+ * under half of the segments in use, the sparsest
+ * of the oldest COMPACT_SCAN segments of each queue (under half live) is reclaimed keeping every
+ * live item: young items move to young_open[group], main items to main_open[group], with their
+ * frequency unchanged, so the policy sees the same items in the same queues (only their place in
+ * the FIFO moves to the tail). Nothing is evicted by compaction, and it never runs once memory is
+ * fully touched, where eviction takes over.
+ *
  * The spare segment: copy-forward needs a destination while no segment is free, so a spare
  * (`reserve`) is kept and refilled by a freed victim whenever it is empty. Only items that were
  * hit are ever copied forward, so the spare is set aside (`reserve_on`) once the first hit has
@@ -38,6 +49,13 @@
 #define SEG_MIN_COUNT_LARGE 8
 #define GHOST_MIN_BYTES     (16u << 10)
 #define VICTIM_SCAN         64
+#define COMPACT_SCAN        16
+#ifndef COMPACT_LIVE_DIV
+#define COMPACT_LIVE_DIV 3 /* compact while live bytes < 1/DIV of the segments in use */
+#endif
+#define COMPACT_KEEP     2 /* touched free segments compaction keeps ready */
+#define COMPACT_ROUNDS   4 /* compactions at most per segment taken (bounds the latency) */
+#define COMPACT_FREE_MIN (2 * TTL_NGROUPS + 2) /* free segments compaction's copies may need */
 
 int space_layout(const struct store_config *c, struct space_layout *out)
 {
@@ -88,9 +106,9 @@ int space_init(struct space *sp, const struct store_config *cfg, uint32_t now)
         return rc;
     sp->nworkers = cfg->nworkers;
     sp->no_evict = cfg->no_evict;
-    sp->reserve = SEG_NONE;
+    sp->reserve = sp->parked = SEG_NONE;
     for (unsigned g = 0; g < TTL_NGROUPS; g++)
-        sp->main_open[g] = SEG_NONE;
+        sp->main_open[g] = sp->young_open[g] = SEG_NONE;
     size_t nopen = (size_t)cfg->nworkers * TTL_NGROUPS;
     sp->open = malloc(nopen * sizeof(*sp->open));
     sp->ctr = aligned_alloc(64, ((size_t)cfg->nworkers + 1) * sizeof(*sp->ctr));
@@ -151,6 +169,11 @@ void space_account(struct space *sp, unsigned tid, uint64_t v, uint32_t size, in
         atomic_fetch_add(&g->live_items, 1);
         atomic_fetch_add_explicit(&g->live_bytes, size, memory_order_relaxed);
     } else {
+        /* a plain store (no locked RMW): other state bits are set under the bucket lock, held
+         * here, except a lock-free reader's FETCHED, which may be lost on an item now dead */
+        char *item = space_item(sp, v);
+        __atomic_store_n((uint8_t *)item + 1, (uint8_t)(seg_item_bits(item) | SEG_IB_DEAD),
+                         __ATOMIC_RELAXED);
         atomic_fetch_sub(&g->live_items, 1);
         atomic_fetch_sub_explicit(&g->live_bytes, size, memory_order_relaxed);
     }
@@ -250,16 +273,19 @@ static uint32_t take_reserve(struct space *sp, uint32_t now)
     return id;
 }
 
-/* main_open[g] with room for `need` bytes, sealing a full one; SEG_NONE if no segment is left. */
-static uint32_t main_dest(struct space *sp, unsigned g, uint32_t need, uint32_t now)
+/* The open copy destination of queue q (main_open or young_open) for group g with room for `need`
+ * bytes, sealing a full one into q; SEG_NONE if no segment is left. */
+static uint32_t copy_dest(struct space *sp, enum evict_queue q, unsigned g, uint32_t need,
+                          uint32_t now)
 {
-    uint32_t id = sp->main_open[g];
+    uint32_t *open = q == EVICT_MAIN ? &sp->main_open[g] : &sp->young_open[g];
+    uint32_t id = *open;
     if (id != SEG_NONE && sp->pool.segs[id].write_off + need <= sp->pool.seg_size &&
         !space_seg_flushed(sp, id, now))
         return id;
     if (id != SEG_NONE)
-        evict_push(&sp->ev, &sp->pool, id, EVICT_MAIN);
-    sp->main_open[g] = SEG_NONE;
+        evict_push(&sp->ev, &sp->pool, id, q);
+    *open = SEG_NONE;
     uint32_t nid = seg_alloc(&sp->pool, now);
     if (nid == SEG_NONE && sp->reserve != SEG_NONE)
         nid = take_reserve(sp, now);
@@ -269,13 +295,34 @@ static uint32_t main_dest(struct space *sp, unsigned g, uint32_t need, uint32_t 
     }
     sp->pool.segs[nid].state = SEG_OPEN;
     sp->pool.segs[nid].group = (uint8_t)g;
-    sp->main_open[g] = nid;
+    *open = nid;
     return nid;
 }
 
-/* Copies a live item forward into main, or evicts it (bucket lock held). */
+/* What reclaiming a segment does with its live items. */
+enum reclaim_mode {
+    RECLAIM_EVICT,  /* memory is short: copy forward what the policy keeps, evict the rest */
+    RECLAIM_COMPACT /* the log is sparse: keep every item, in its own queue, frequency unchanged */
+};
+
+/* Moves an item to dst (bucket lock held). */
+static void move_item_locked(struct space *sp, unsigned tid, _Atomic uint64_t *slot, uint64_t v,
+                             const struct seg_item *it, uint32_t dst, unsigned freq)
+{
+    struct seg *dg = &sp->pool.segs[dst];
+    seg_item_copy(seg_data(&sp->pool, dst) + dg->write_off, space_item(sp, v), it->size);
+    uint64_t nv = index_slot_make(index_slot_tag(v), dst, dg->write_off, freq);
+    space_account(sp, tid, nv, it->size, +1);
+    atomic_store(slot, nv);
+    space_account(sp, tid, v, it->size, -1);
+    ttl_note(dg, it->exptime);
+    dg->write_off += it->size;
+}
+
+/* Copies a live item forward, or evicts it (bucket lock held). */
 static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Atomic uint64_t *slot,
-                                const struct seg_item *it, enum evict_queue q, uint32_t now)
+                                const struct seg_item *it, enum evict_queue q,
+                                enum reclaim_mode mode, uint32_t now)
 {
     uint64_t v = atomic_load_explicit(slot, memory_order_relaxed);
     if (clock_expired(it->exptime, now) || space_seg_flushed(sp, index_slot_seg(v), now)) {
@@ -283,17 +330,20 @@ static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Ato
         return;
     }
     unsigned freq = index_slot_freq(v);
-    if (evict_item_fate(&sp->ev, q, &freq)) {
-        uint32_t dst = main_dest(sp, ttl_group(it->exptime, now), it->size, now);
+    unsigned g = ttl_group(it->exptime, now);
+    if (mode == RECLAIM_COMPACT) {
+        uint32_t dst = copy_dest(sp, q, g, it->size, now);
         if (dst != SEG_NONE) {
-            struct seg *dg = &sp->pool.segs[dst];
-            seg_item_copy(seg_data(&sp->pool, dst) + dg->write_off, space_item(sp, v), it->size);
-            uint64_t nv = index_slot_make(index_slot_tag(v), dst, dg->write_off, freq);
-            space_account(sp, tid, nv, it->size, +1);
-            atomic_store(slot, nv);
-            space_account(sp, tid, v, it->size, -1);
-            ttl_note(dg, it->exptime);
-            dg->write_off += it->size;
+            move_item_locked(sp, tid, slot, v, it, dst, freq);
+            add(&space_ctr(sp, tid)->compacted, it->size);
+            return;
+        }
+        /* no segment at all (cannot happen with COMPACT_FREE_MIN free): the policy decides */
+    }
+    if (evict_item_fate(&sp->ev, q, &freq)) {
+        uint32_t dst = copy_dest(sp, EVICT_MAIN, g, it->size, now);
+        if (dst != SEG_NONE) {
+            move_item_locked(sp, tid, slot, v, it, dst, freq);
             add(&space_ctr(sp, tid)->copied, it->size);
             return;
         }
@@ -303,9 +353,9 @@ static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Ato
     space_drop_locked(sp, tid, slot, v, it, SPACE_DROP_EVICT);
 }
 
-/* Unindexes every item of a queued segment, copying forward what the policy keeps. */
+/* Unindexes every item of a queued segment, moving what the mode keeps. */
 static void reclaim_segment(struct space *sp, unsigned tid, uint32_t id, enum evict_queue q,
-                            uint32_t now)
+                            enum reclaim_mode mode, uint32_t now)
 {
     struct seg *g = &sp->pool.segs[id];
     evict_unlink(&sp->ev, &sp->pool, id);
@@ -317,12 +367,14 @@ static void reclaim_segment(struct space *sp, unsigned tid, uint32_t id, enum ev
             break;
         if (seg_item_parse(base + off, g->write_off - off, &it) != 0)
             break;
+        if (it.bits & SEG_IB_DEAD)
+            continue;
         uint64_t h = index_hash(it.key, it.klen);
         struct space_match m = {.sp = sp, .seg = id, .off = off};
         index_lock(&sp->ix, h);
         _Atomic uint64_t *slot = index_find(&sp->ix, h, space_match_slot, &m);
         if (slot)
-            reclaim_item_locked(sp, tid, h, slot, &it, q, now);
+            reclaim_item_locked(sp, tid, h, slot, &it, q, mode, now);
         index_unlock(&sp->ix, h);
     }
 }
@@ -339,7 +391,8 @@ static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
                 continue;
             if (seg_pins(&sp->pool, id) != 0)
                 continue;
-            reclaim_segment(sp, tid, id, g->state == SEG_YOUNG ? EVICT_YOUNG : EVICT_MAIN, now);
+            reclaim_segment(sp, tid, id, g->state == SEG_YOUNG ? EVICT_YOUNG : EVICT_MAIN,
+                            RECLAIM_EVICT, now);
         }
         if (g->state == SEG_DRAIN && live_items(sp, id) == 0 && seg_pins(&sp->pool, id) == 0) {
             give_back(sp, id);
@@ -347,6 +400,68 @@ static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
         }
     }
     return freed;
+}
+
+/* True if live bytes are under half of the bytes of the item segments in use. */
+static bool log_sparse(struct space *sp)
+{
+    uint64_t segs = (uint64_t)sp->pool.nseg - sp->pool.nfree - (sp->reserve != SEG_NONE) -
+                    sp->ix.chunk_bytes_total / sp->pool.seg_size;
+    int64_t live = 0;
+    for (unsigned i = 0; i <= sp->nworkers; i++)
+        live += atomic_load_explicit(&sp->ctr[i].bytes, memory_order_relaxed);
+    return live < 0 || (uint64_t)live * COMPACT_LIVE_DIV < segs * sp->pool.seg_size;
+}
+
+/* Live bytes of a sealed segment as compaction counts them (a wholly dead one counts 0). */
+static uint32_t live_weight(struct space *sp, uint32_t id, uint32_t now)
+{
+    if (ttl_seg_expired(&sp->pool.segs[id], now) || space_seg_flushed(sp, id, now))
+        return 0;
+    return atomic_load_explicit(&sp->pool.segs[id].live_bytes, memory_order_relaxed);
+}
+
+/* Called while few touched segments are free: if the log is sparse, frees the sparsest of the
+ * oldest segments (under half live) by moving its items. True if a segment was freed. */
+static bool compact(struct space *sp, unsigned tid, uint32_t now)
+{
+    uint32_t p = sp->parked;
+    if (p != SEG_NONE) {
+        if (sp->pool.segs[p].state != SEG_DRAIN) {
+            sp->parked = SEG_NONE; /* reclaim_free got to it first */
+        } else if (live_items(sp, p) == 0 && seg_pins(&sp->pool, p) == 0) {
+            sp->parked = SEG_NONE;
+            give_back(sp, p);
+            return true;
+        }
+    }
+    if (sp->pool.nfree < COMPACT_FREE_MIN || !log_sparse(sp))
+        return false;
+    uint32_t best = SEG_NONE, best_live = (uint32_t)(sp->pool.seg_size / 2);
+    enum evict_queue best_q = EVICT_YOUNG;
+    for (int q = EVICT_YOUNG; q <= EVICT_MAIN; q++) {
+        uint32_t id = sp->ev.head[q];
+        for (unsigned i = 0; id != SEG_NONE && i < COMPACT_SCAN; i++, id = sp->pool.segs[id].next) {
+            uint32_t w = live_weight(sp, id, now);
+            if (w < best_live && seg_pins(&sp->pool, id) == 0) {
+                best = id;
+                best_live = w;
+                best_q = (enum evict_queue)q;
+            }
+        }
+    }
+    if (best == SEG_NONE)
+        return false;
+    reclaim_segment(sp, tid, best, best_q, RECLAIM_COMPACT, now);
+    add(&space_ctr(sp, tid)->compactions, 1);
+    if (live_items(sp, best) != 0 || seg_pins(&sp->pool, best) != 0) {
+        /* a reader still holds it: freed by the next compaction, or by reclaim_free */
+        if (sp->parked == SEG_NONE)
+            sp->parked = best;
+        return false;
+    }
+    give_back(sp, best);
+    return true;
 }
 
 /* A free segment for writing, reclaiming and evicting as needed; SEG_NONE if none can be had. */
@@ -358,6 +473,13 @@ static uint32_t get_segment(struct space *sp, unsigned tid, uint32_t now)
         sp->reserve_on = true;
     if (sp->reserve_on && sp->reserve == SEG_NONE && sp->pool.nfree > 1)
         sp->reserve = seg_alloc(&sp->pool, now);
+    /* keep COMPACT_KEEP touched segments free (the writer's and copy destinations') while
+     * untouched memory remains, so that new memory is touched only when the data needs it */
+    for (unsigned i = 0; i < COMPACT_ROUNDS && sp->pool.fresh_from < sp->pool.nseg &&
+                         seg_touched_free(&sp->pool) < COMPACT_KEEP;
+         i++)
+        if (!compact(sp, tid, now))
+            break;
     for (uint32_t round = 0; round < 2 * sp->pool.nseg + 8; round++) {
         uint32_t id = seg_alloc(&sp->pool, now);
         if (id != SEG_NONE)
@@ -370,7 +492,7 @@ static uint32_t get_segment(struct space *sp, unsigned tid, uint32_t now)
         uint32_t v = evict_victim(&sp->ev, &sp->pool, VICTIM_SCAN, &q);
         if (v == SEG_NONE)
             return SEG_NONE;
-        reclaim_segment(sp, tid, v, q, now);
+        reclaim_segment(sp, tid, v, q, RECLAIM_EVICT, now);
         if (live_items(sp, v) == 0 && seg_pins(&sp->pool, v) == 0)
             give_back(sp, v);
     }
@@ -428,6 +550,8 @@ void space_stats(struct space *sp, struct store_stats *out)
         out->reclaimed += atomic_load_explicit(&c->reclaimed, memory_order_relaxed);
         out->ghost_hits += atomic_load_explicit(&c->ghost_hits, memory_order_relaxed);
         out->bytes_copied_forward += atomic_load_explicit(&c->copied, memory_order_relaxed);
+        out->bytes_compacted += atomic_load_explicit(&c->compacted, memory_order_relaxed);
+        out->segments_compacted += atomic_load_explicit(&c->compactions, memory_order_relaxed);
         out->get_expired += atomic_load_explicit(&c->get_expired, memory_order_relaxed);
         out->get_flushed += atomic_load_explicit(&c->get_flushed, memory_order_relaxed);
     }
@@ -457,6 +581,8 @@ void space_reset_stats(struct space *sp)
         atomic_store(&c->reclaimed, 0);
         atomic_store(&c->ghost_hits, 0);
         atomic_store(&c->copied, 0);
+        atomic_store(&c->compacted, 0);
+        atomic_store(&c->compactions, 0);
         atomic_store(&c->get_expired, 0);
         atomic_store(&c->get_flushed, 0);
     }

@@ -7,7 +7,13 @@
  * and the locked lookup shared by every write. The store facade (store.c) plans and publishes
  * writes and serves reads on top of it.
  *
- * Locking: `lock` guards the free list, the queues, segment states, main_open and reserve;
+ * Compaction: before a never-touched segment is taken, a log that is mostly dead space (live
+ * bytes under half of the segments in use) gives back its sparsest old segment instead, moving
+ * its live items, unchanged and in their own queue, to the log's tail. Memory in use then follows
+ * the data, as memcached's does, instead of growing to -m under overwrites.
+ *
+ * Locking: `lock` guards the free list, the queues, segment states, main_open, young_open and
+ * reserve;
  * functions named *_locked here need the key's bucket lock (not the store lock). Order: store
  * lock before bucket lock. */
 #ifndef RC_SPACE_H
@@ -30,6 +36,7 @@ struct space_counters {
     _Atomic int64_t items, bytes;
     _Atomic uint64_t total_items, evictions, expired_unfetched, evicted_unfetched, reclaimed;
     _Atomic uint64_t ghost_hits, copied;
+    _Atomic uint64_t compacted, compactions;   /* bytes moved / segments freed by compaction */
     _Atomic uint64_t get_expired, get_flushed; /* lookups that found an expired/flushed item */
 } __attribute__((aligned(64)));
 
@@ -49,12 +56,14 @@ struct space {
     pthread_mutex_t lock;
     unsigned nworkers;
     bool no_evict;
-    bool reserve_on;                 /* keep a spare copy-forward segment (store lock) */
-    _Atomic bool hits_seen;          /* some read has hit: copy-forward may happen (relaxed) */
-    uint32_t reserve;                /* spare copy-forward destination (store lock) */
-    uint32_t *open;                  /* [nworkers][TTL_NGROUPS], each row its worker's own */
-    uint32_t main_open[TTL_NGROUPS]; /* copy-forward destinations (store lock) */
-    struct space_counters *ctr;      /* [nworkers + 1] */
+    bool reserve_on;                  /* keep a spare copy-forward segment (store lock) */
+    _Atomic bool hits_seen;           /* some read has hit: copy-forward may happen (relaxed) */
+    uint32_t reserve;                 /* spare copy-forward destination (store lock) */
+    uint32_t *open;                   /* [nworkers][TTL_NGROUPS], each row its worker's own */
+    uint32_t main_open[TTL_NGROUPS];  /* copy-forward destinations (store lock) */
+    uint32_t young_open[TTL_NGROUPS]; /* compaction's destinations for young items (store lock) */
+    uint32_t parked;                  /* a compacted segment still pinned when it was emptied */
+    struct space_counters *ctr;       /* [nworkers + 1] */
     /* Delayed flush_all (lazy, as memcached): items written before second T are invalid once
      * now >= T. flush_at = a pending T (0 = none); flush_lim = the latest T applied. An item is
      * invalid when its segment was opened before space_flush_limit(): writers never append to

@@ -155,6 +155,8 @@ void store_flush(struct store *s, int64_t delay);
     X(segment_size, "bytes per segment")                                                           \
     X(ghost_hits, "new items admitted to main because their key was recently evicted")             \
     X(bytes_copied_forward, "bytes of live items copied forward when a segment was reclaimed")     \
+    X(segments_compacted, "segments freed by compaction instead of touching new memory")           \
+    X(bytes_compacted, "bytes of live items moved by compaction")                                  \
     X(index_bytes, "bytes used by the hash index")                                                 \
     X(index_slots, "slots in the hash index")                                                      \
     X(get_expired, "lookups (any command) that found an expired item, which they removed")         \

@@ -1,7 +1,8 @@
 /* Unit tests for store/space: how -m is split (everything within the limit), opening segments
  * and reclaiming empty ones, eviction with copy-forward of hit items (and the spare segment that
- * only appears once copy-forward needs one), the ghost table, pinned segments never reused, and
- * -M refusing to evict. Items are written here the way store.c publishes them. */
+ * only appears once copy-forward needs one), the ghost table, pinned segments never reused,
+ * -M refusing to evict, and compaction (memory in use follows the data, items keep their queue
+ * and frequency, dead items are marked). Items are written here the way store.c publishes them. */
 #include "clock.h"
 #include "ringcache/status.h"
 #include "space.h"
@@ -29,7 +30,7 @@ static int put(struct space *sp, unsigned i)
 {
     char k[17], v[100];
     key_of(k, i);
-    memset(v, 'v', sizeof(v));
+    memset(v, 'a' + (int)(i % 26), sizeof(v));
     uint64_t h = index_hash(k, 16);
     uint32_t size = (uint32_t)seg_item_size(16, 100, 0, 0, false);
     uint32_t now = clock_now(&clk);
@@ -78,6 +79,37 @@ static uint64_t find(struct space *sp, unsigned i, bool hit)
         index_slot_bump(slot, v, sp->ev.freq_max);
     index_unlock(&sp->ix, h);
     return v;
+}
+
+/* Removes key i, as a delete or the old version of an overwrite does. True if it was there. */
+static bool del(struct space *sp, unsigned i)
+{
+    char k[17];
+    key_of(k, i);
+    uint64_t h = index_hash(k, 16);
+    struct space_match m;
+    index_lock(&sp->ix, h);
+    _Atomic uint64_t *slot = space_lookup_locked(sp, 0, h, k, 16, clock_now(&clk), &m);
+    if (slot)
+        space_drop_locked(sp, 0, slot, atomic_load(slot), &m.it, SPACE_DROP_DELETE);
+    index_unlock(&sp->ix, h);
+    return slot != NULL;
+}
+
+/* True if slot value v holds key i with the value put() wrote for it. */
+static bool intact(struct space *sp, uint64_t v, unsigned i)
+{
+    char k[17];
+    key_of(k, i);
+    struct seg_item it;
+    if (!v || seg_item_parse(space_item(sp, v), sp->pool.seg_size - index_slot_off(v), &it))
+        return false;
+    if (it.klen != 16 || memcmp(it.key, k, 16) || it.vlen != 100)
+        return false;
+    for (unsigned j = 0; j < 100; j++)
+        if (it.value[j] != 'a' + (int)(i % 26))
+            return false;
+    return true;
 }
 
 static void test_layout(void)
@@ -214,6 +246,99 @@ static void test_no_evict(void)
     space_deinit(&sp);
 }
 
+/* Overwriting a working set far below -m: dead space is compacted before new memory is touched,
+ * so the segments ever used stay near three times the live data; nothing is evicted or lost. */
+static void test_compaction_follows_data(bool no_evict)
+{
+    struct space sp;
+    mk(&sp, 16u << 20, 1, no_evict);
+    const unsigned keys = 2000; /* about 1 segment of live data */
+    for (unsigned i = 0; i < keys; i++)
+        CHECK_EQ(put(&sp, i), 0);
+    uint32_t x = 1;
+    for (unsigned n = 0; n < 100 * keys; n++) { /* random overwrites leave old segments sparse */
+        unsigned i = (x = x * 1103515245u + 12345u) >> 16 & 0x7fff;
+        i %= keys;
+        CHECK(del(&sp, i));
+        CHECK_EQ(put(&sp, i), 0);
+    }
+    struct store_stats st = {0};
+    space_stats(&sp, &st);
+    CHECK_EQ(st.evictions, 0);
+    CHECK_EQ(st.curr_items, keys);
+    CHECK(st.segments_compacted > 10);
+    CHECK(st.bytes_compacted > 0);
+    /* 200k items of about 1/2000 of a segment each: 100 segments written, -m holds about 60 */
+    uint32_t live_segs = (uint32_t)(st.bytes / sp.pool.seg_size) + 1;
+    CHECK(sp.pool.fresh_from <= 3 * live_segs + 6);
+    CHECK(sp.pool.fresh_from < sp.pool.nseg / 2);
+    for (unsigned i = 0; i < keys; i++)
+        CHECK(intact(&sp, find(&sp, i, false), i));
+    space_deinit(&sp);
+}
+
+static void test_compaction_evicts_nothing(void)
+{
+    test_compaction_follows_data(false);
+}
+
+static void test_compaction_under_no_evict(void)
+{
+    test_compaction_follows_data(true);
+}
+
+/* Compaction moves items within their own queue with their frequency: hit young items stay young
+ * (promotion is eviction's decision) and keep their hits. */
+static void test_compaction_keeps_queue_and_freq(void)
+{
+    struct space sp;
+    mk(&sp, 16u << 20, 1, false);
+    const unsigned keys = 2000;
+    for (unsigned i = 0; i < keys; i++)
+        CHECK_EQ(put(&sp, i), 0);
+    uint32_t first_seg = index_slot_seg(find(&sp, 0, false));
+    for (unsigned i = 0; i < 20; i++)
+        CHECK(find(&sp, i, true) != 0); /* keys 0..19 hit once, then never rewritten */
+    uint32_t x = 1;
+    for (unsigned n = 0; n < 40 * keys; n++) {
+        unsigned i = 20 + ((x = x * 1103515245u + 12345u) >> 16 & 0x7fff) % (keys - 20);
+        CHECK(del(&sp, i));
+        CHECK_EQ(put(&sp, i), 0);
+    }
+    struct store_stats st = {0};
+    space_stats(&sp, &st);
+    CHECK(st.segments_compacted > 0);
+    CHECK_EQ(st.evictions, 0);
+    for (unsigned i = 0; i < 20; i++) {
+        uint64_t v = find(&sp, i, false);
+        CHECK(intact(&sp, v, i));
+        CHECK(index_slot_seg(v) != first_seg); /* moved */
+        CHECK(index_slot_freq(v) >= 1);        /* with its hit */
+        uint8_t state = sp.pool.segs[index_slot_seg(v)].state;
+        CHECK(state == SEG_YOUNG || index_slot_seg(v) == sp.young_open[0]);
+    }
+    CHECK_EQ(sp.ev.count[EVICT_MAIN], 0);
+    CHECK_EQ(sp.main_open[0], SEG_NONE);
+    space_deinit(&sp);
+}
+
+/* The old version of an item is marked dead once no slot points to it; the new one is not. */
+static void test_dead_bit(void)
+{
+    struct space sp;
+    mk(&sp, 4u << 20, 1, false);
+    CHECK_EQ(put(&sp, 7), 0);
+    uint64_t v1 = find(&sp, 7, false);
+    CHECK_EQ(seg_item_bits(space_item(&sp, v1)) & SEG_IB_DEAD, 0);
+    CHECK(del(&sp, 7));
+    CHECK_EQ(put(&sp, 7), 0);
+    uint64_t v2 = find(&sp, 7, false);
+    CHECK(v2 != v1);
+    CHECK(seg_item_bits(space_item(&sp, v1)) & SEG_IB_DEAD);
+    CHECK_EQ(seg_item_bits(space_item(&sp, v2)) & SEG_IB_DEAD, 0);
+    space_deinit(&sp);
+}
+
 int main(void)
 {
     clock_init(&clk);
@@ -222,5 +347,9 @@ int main(void)
     TEST_RUN(test_evict_copy_forward_and_ghost);
     TEST_RUN(test_pinned_not_reused);
     TEST_RUN(test_no_evict);
+    TEST_RUN(test_compaction_evicts_nothing);
+    TEST_RUN(test_compaction_under_no_evict);
+    TEST_RUN(test_compaction_keeps_queue_and_freq);
+    TEST_RUN(test_dead_bit);
     return TEST_DONE();
 }

@@ -350,12 +350,15 @@ static void test_flush_counts_get_flushed(void)
     struct store_stats st = stats_of(s);
     CHECK_EQ(st.get_flushed, 3);
     CHECK_EQ(st.get_expired, 0);
-    CHECK_EQ(st.curr_items, 3); /* b, new, and the flushed c nobody asked for */
+    /* b and new: the flushed c nobody asked for went with its segment when "new" needed one
+     * (a wholly flushed segment is reclaimed before fresh memory is touched) */
+    CHECK_EQ(st.curr_items, 2);
+    CHECK(st.reclaimed >= 1);
     uint64_t reclaimed = st.reclaimed;
     store_flush(s, 0);
     st = stats_of(s);
     CHECK_EQ(st.curr_items, 0);
-    CHECK_EQ(st.reclaimed, reclaimed + 3);
+    CHECK_EQ(st.reclaimed, reclaimed + 2);
     CHECK_EQ(fetch(s, "c", b, sizeof(b), NULL), STORE_NOT_FOUND);
     CHECK_EQ(stats_of(s).get_flushed, 3); /* flush_all now leaves nothing to meet */
     /* a delayed flush that came due stays in force when a later flush_all replaces it */

@@ -11,8 +11,8 @@
  * zeroing of every page on first touch, and an append-only log under overwrites would otherwise
  * touch all of -m before reusing anything (memcached reuses a freed chunk at once). So while
  * untouched memory remains, fewer than COMPACT_KEEP touched segments are free, and live bytes are
- * under half of the segments in use, the sparsest
- * of the oldest COMPACT_SCAN segments of each queue (under half live) is reclaimed keeping every
+ * under a third of the segments in use, the sparsest (under half live) of the next COMPACT_SCAN
+ * sealed segments, in a window that rotates over the pool, is reclaimed keeping every
  * live item: young items move to young_open[group], main items to main_open[group], with their
  * frequency unchanged, so the policy sees the same items in the same queues (only their place in
  * the FIFO moves to the tail). Nothing is evicted by compaction, and it never runs once memory is
@@ -49,7 +49,7 @@
 #define SEG_MIN_COUNT_LARGE 8
 #define GHOST_MIN_BYTES     (16u << 10)
 #define VICTIM_SCAN         64
-#define COMPACT_SCAN        16
+#define COMPACT_SCAN        64 /* segments compaction looks at per call */
 #ifndef COMPACT_LIVE_DIV
 #define COMPACT_LIVE_DIV 3 /* compact while live bytes < 1/DIV of the segments in use */
 #endif
@@ -422,7 +422,7 @@ static uint32_t live_weight(struct space *sp, uint32_t id, uint32_t now)
 }
 
 /* Called while few touched segments are free: if the log is sparse, frees the sparsest of the
- * oldest segments (under half live) by moving its items. True if a segment was freed. */
+ * segments in the window (under half live) by moving its items. True if a segment was freed. */
 static bool compact(struct space *sp, unsigned tid, uint32_t now)
 {
     uint32_t p = sp->parked;
@@ -437,22 +437,28 @@ static bool compact(struct space *sp, unsigned tid, uint32_t now)
     }
     if (sp->pool.nfree < COMPACT_FREE_MIN || !log_sparse(sp))
         return false;
+    /* a rotating window over all segments: the queues' heads may hold data that never dies
+     * (a dense head would hide every sparse segment behind it from a head-first scan) */
     uint32_t best = SEG_NONE, best_live = (uint32_t)(sp->pool.seg_size / 2);
-    enum evict_queue best_q = EVICT_YOUNG;
-    for (int q = EVICT_YOUNG; q <= EVICT_MAIN; q++) {
-        uint32_t id = sp->ev.head[q];
-        for (unsigned i = 0; id != SEG_NONE && i < COMPACT_SCAN; i++, id = sp->pool.segs[id].next) {
-            uint32_t w = live_weight(sp, id, now);
-            if (w < best_live && seg_pins(&sp->pool, id) == 0) {
-                best = id;
-                best_live = w;
-                best_q = (enum evict_queue)q;
-            }
+    uint32_t n = sp->pool.fresh_from, id = sp->compact_cursor;
+    for (unsigned i = 0; i < COMPACT_SCAN && i < n; i++, id++) {
+        if (id >= n)
+            id = 0;
+        uint8_t state = sp->pool.segs[id].state;
+        if (state != SEG_YOUNG && state != SEG_MAIN)
+            continue;
+        uint32_t w = live_weight(sp, id, now);
+        if (w < best_live && seg_pins(&sp->pool, id) == 0) {
+            best = id;
+            best_live = w;
         }
     }
+    sp->compact_cursor = id;
     if (best == SEG_NONE)
         return false;
-    reclaim_segment(sp, tid, best, best_q, RECLAIM_COMPACT, now);
+    reclaim_segment(sp, tid, best,
+                    sp->pool.segs[best].state == SEG_YOUNG ? EVICT_YOUNG : EVICT_MAIN,
+                    RECLAIM_COMPACT, now);
     add(&space_ctr(sp, tid)->compactions, 1);
     if (live_items(sp, best) != 0 || seg_pins(&sp->pool, best) != 0) {
         /* a reader still holds it: freed by the next compaction, or by reclaim_free */

@@ -62,6 +62,7 @@ struct space {
     uint32_t *open;                   /* [nworkers][TTL_NGROUPS], each row its worker's own */
     uint32_t main_open[TTL_NGROUPS];  /* copy-forward destinations (store lock) */
     uint32_t young_open[TTL_NGROUPS]; /* compaction's destinations for young items (store lock) */
+    uint32_t compact_cursor;          /* where compaction's rotating window starts */
     uint32_t parked;                  /* a compacted segment still pinned when it was emptied */
     struct space_counters *ctr;       /* [nworkers + 1] */
     /* Delayed flush_all (lazy, as memcached): items written before second T are invalid once

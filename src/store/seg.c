@@ -77,8 +77,7 @@ uint32_t seg_alloc(struct seg_pool *p, uint32_t now)
     g->create_time = now;
     g->exp_max = 0;
     g->write_off = 0;
-    atomic_store_explicit(&g->live_items, 0, memory_order_relaxed);
-    atomic_store_explicit(&g->live_bytes, 0, memory_order_relaxed);
+    atomic_store_explicit(&g->live, 0, memory_order_relaxed);
     atomic_store_explicit(&g->last_hit, now, memory_order_relaxed);
     return id;
 }

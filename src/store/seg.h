@@ -45,8 +45,7 @@ struct seg {
     uint32_t create_time;
     uint32_t exp_max;
     uint32_t write_off;
-    _Atomic uint32_t live_items;
-    _Atomic uint32_t live_bytes;
+    _Atomic uint64_t live; /* live items << 32 | their bytes: one RMW counts both */
     _Atomic uint32_t last_hit;
 };
 
@@ -90,6 +89,17 @@ uint32_t seg_pins(const struct seg_pool *p, uint32_t id);
 static inline uint32_t seg_touched_free(const struct seg_pool *p)
 {
     return p->nfree - (p->nseg - p->fresh_from);
+}
+
+#define SEG_LIVE_ONE (1ull << 32)
+/* Live items and bytes of a segment (seq_cst, the reclaimer side of the lock-free read). */
+static inline uint32_t seg_live_items(const struct seg *g)
+{
+    return (uint32_t)(atomic_load((_Atomic uint64_t *)&g->live) >> 32);
+}
+static inline uint32_t seg_live_bytes(const struct seg *g)
+{
+    return (uint32_t)atomic_load_explicit((_Atomic uint64_t *)&g->live, memory_order_relaxed);
 }
 
 static inline char *seg_data(const struct seg_pool *p, uint32_t id)

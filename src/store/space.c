@@ -166,20 +166,18 @@ void space_account(struct space *sp, unsigned tid, uint64_t v, uint32_t size, in
 {
     struct seg *g = &sp->pool.segs[index_slot_seg(v)];
     if (sign > 0) {
-        atomic_fetch_add(&g->live_items, 1);
-        atomic_fetch_add_explicit(&g->live_bytes, size, memory_order_relaxed);
+        atomic_fetch_add(&g->live, SEG_LIVE_ONE | size);
     } else {
         /* a plain store (no locked RMW): other state bits are set under the bucket lock, held
          * here, except a lock-free reader's FETCHED, which may be lost on an item now dead */
         char *item = space_item(sp, v);
         __atomic_store_n((uint8_t *)item + 1, (uint8_t)(seg_item_bits(item) | SEG_IB_DEAD),
                          __ATOMIC_RELAXED);
-        atomic_fetch_sub(&g->live_items, 1);
-        atomic_fetch_sub_explicit(&g->live_bytes, size, memory_order_relaxed);
+        atomic_fetch_sub(&g->live, SEG_LIVE_ONE | size);
     }
     struct space_counters *c = space_ctr(sp, tid);
-    atomic_fetch_add_explicit(&c->items, sign, memory_order_relaxed);
-    atomic_fetch_add_explicit(&c->bytes, sign * (int64_t)size, memory_order_relaxed);
+    space_ctr_add(sp, tid, &c->items, sign);
+    space_ctr_add(sp, tid, &c->bytes, sign * (int64_t)size);
 }
 
 static inline void add(_Atomic uint64_t *c, uint64_t n)
@@ -246,7 +244,7 @@ void space_apply_flush(struct space *sp, uint32_t now)
 
 static uint32_t live_items(const struct space *sp, uint32_t id)
 {
-    return atomic_load(&sp->pool.segs[id].live_items);
+    return seg_live_items(&sp->pool.segs[id]);
 }
 
 /* A reclaimed segment goes to the spare slot if copy-forward wants one, else to the free list. */
@@ -267,8 +265,7 @@ static uint32_t take_reserve(struct space *sp, uint32_t now)
     struct seg *g = &sp->pool.segs[id];
     g->create_time = now;
     g->exp_max = g->write_off = 0;
-    atomic_store(&g->live_items, 0);
-    atomic_store_explicit(&g->live_bytes, 0, memory_order_relaxed);
+    atomic_store(&g->live, 0);
     atomic_store_explicit(&g->last_hit, now, memory_order_relaxed);
     return id;
 }
@@ -418,7 +415,7 @@ static uint32_t live_weight(struct space *sp, uint32_t id, uint32_t now)
 {
     if (ttl_seg_expired(&sp->pool.segs[id], now) || space_seg_flushed(sp, id, now))
         return 0;
-    return atomic_load_explicit(&sp->pool.segs[id].live_bytes, memory_order_relaxed);
+    return seg_live_bytes(&sp->pool.segs[id]);
 }
 
 /* Called while few touched segments are free: if the log is sparse, frees the sparsest of the

@@ -94,6 +94,18 @@ static inline struct space_counters *space_ctr(struct space *sp, unsigned tid)
 {
     return &sp->ctr[tid < sp->nworkers ? tid : sp->nworkers];
 }
+/* Adds n to a counter of worker tid's row that `stats reset` never zeroes (items, bytes). A
+ * worker's row has one writer, so a relaxed load and store do (no locked instruction); the shared
+ * last row takes an atomic add. */
+static inline void space_ctr_add(const struct space *sp, unsigned tid, _Atomic int64_t *c,
+                                 int64_t n)
+{
+    if (tid < sp->nworkers)
+        atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+                              memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
 /* The item a slot points to. */
 static inline char *space_item(const struct space *sp, uint64_t v)
 {

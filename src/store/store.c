@@ -64,16 +64,15 @@ static bool key_ok(size_t klen)
     return klen > 0 && klen <= KEY_MAX;
 }
 
-void store_prefetch(struct store *s, const char *key, size_t klen, bool item)
+static inline const _Atomic uint64_t *bucket_of(struct store *s, uint64_t h)
 {
-    if (!key_ok(klen))
-        return;
-    uint64_t h = index_hash(key, klen);
-    const _Atomic uint64_t *b = s->sp.ix.buckets + (h & s->sp.ix.mask) * 8;
-    if (!item) {
-        __builtin_prefetch((const void *)b, 0, 3);
-        return;
-    }
+    return s->sp.ix.buckets + (h & s->sp.ix.mask) * 8;
+}
+
+/* Starts loading the item the first slot with h's tag points to (reads the bucket). */
+static void prefetch_item(struct store *s, uint64_t h)
+{
+    const _Atomic uint64_t *b = bucket_of(s, h);
     uint32_t tag = index_tag(h);
     for (int i = 1; i <= INDEX_SLOTS; i++) {
         uint64_t v = atomic_load_explicit(&b[i], memory_order_relaxed);
@@ -86,6 +85,17 @@ void store_prefetch(struct store *s, const char *key, size_t klen, bool item)
     }
 }
 
+void store_prefetch(struct store *s, const char *key, size_t klen, bool item)
+{
+    if (!key_ok(klen))
+        return;
+    uint64_t h = index_hash(key, klen);
+    if (item)
+        prefetch_item(s, h);
+    else
+        __builtin_prefetch((const void *)bucket_of(s, h), 0, 3);
+}
+
 /* ---- the write loop ---- */
 
 /* A new key's frequency: a fingerprint in the ghost table lets it into main at once. */
@@ -96,15 +106,60 @@ static unsigned new_freq(struct store *s, uint64_t h, int *ghost)
     return *ghost ? s->sp.ev.ghost_freq : 0;
 }
 
-/* Appends the planned item to the worker's open segment and publishes it (bucket lock held).
- * Returns 1 if the segment or the chain lacks room (nothing changed), 0 when done. */
-static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_t h,
-                          _Atomic uint64_t *slot, const struct seg_item *old, unsigned freq,
-                          uint32_t now, int *need_index)
+/* A plain set's item written ahead of the bucket lock (stage_set): where, and what it holds. */
+struct staged {
+    uint32_t id; /* SEG_NONE: nothing staged */
+    uint32_t off, size, exp, now;
+    unsigned g;
+};
+
+/* A plain set (no compare cas, no meta I) stores exactly the value it was given, so its item can
+ * be written before the bucket lock is taken, at write_off of the worker's own open segment: only
+ * this worker appends there, and nothing reads past write_off, so the bytes stay invisible until
+ * publish_locked stores the slot. The value is copied while the key's bucket (prefetched by
+ * store_set) and then its old item (prefetched here) are on their way, so the two cache misses
+ * every set meets under the lock overlap with the copy instead of following it. If the plan,
+ * the segment or the clock turn out different under the lock, the item is simply written again. */
+static void stage_set(struct store *s, unsigned tid, const struct store_set_args *a, uint64_t h,
+                      uint32_t now, struct staged *st)
 {
     struct space *sp = &s->sp;
-    uint32_t size = (uint32_t)plan_item_size(w);
-    unsigned g = ttl_group(w->exp, now);
+    uint32_t exp = clock_exptime_at(s->cfg.clock, a->exptime, now);
+    bool has_cas = a->set_cas != 0;
+    uint32_t size = (uint32_t)seg_item_size(a->klen, a->vlen, a->flags, exp, has_cas);
+    unsigned g = ttl_group(exp, now);
+    uint32_t id = sp->open[tid * TTL_NGROUPS + g];
+    if (id == SEG_NONE || sp->pool.segs[id].write_off + size > sp->pool.seg_size)
+        return;
+    uint32_t off = sp->pool.segs[id].write_off;
+    char *p = seg_item_write(seg_data(&sp->pool, id) + off, a->key, a->klen, a->vlen, a->flags, exp,
+                             a->set_cas, has_cas, 0);
+    prefetch_item(s, h);
+    memcpy(p, a->value, a->vlen);
+    *st = (struct staged){.id = id, .off = off, .size = size, .exp = exp, .now = now, .g = g};
+}
+
+/* True if the staged item is the planned one, made at the same clock reading (so its size and
+ * TTL group are the plan's too). */
+static bool staged_plan(const struct staged *st, const struct plan *w, uint32_t now)
+{
+    return st->id != SEG_NONE && st->now == now && st->exp == w->exp && w->kind == PLAN_SET &&
+           w->v1 == w->sa->value && w->l1 == w->sa->vlen && w->l2 == 0 && w->pad == 0 &&
+           w->flags == w->sa->flags && w->bits == 0 && w->has_cas == (w->sa->set_cas != 0) &&
+           w->cas == w->sa->set_cas;
+}
+
+/* Appends the planned item to the worker's open segment (unless stage_set already wrote it there)
+ * and publishes it (bucket lock held). Returns 1 if the segment or the chain lacks room (nothing
+ * changed), 0 when done. */
+static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_t h,
+                          _Atomic uint64_t *slot, const struct seg_item *old, unsigned freq,
+                          uint32_t now, const struct staged *st, int *need_index)
+{
+    struct space *sp = &s->sp;
+    bool pre = staged_plan(st, w, now);
+    uint32_t size = pre ? st->size : (uint32_t)plan_item_size(w);
+    unsigned g = pre ? st->g : ttl_group(w->exp, now);
     uint32_t id = sp->open[tid * TTL_NGROUPS + g];
     _Atomic uint64_t *dst = slot ? slot : index_empty_slot_locked(&sp->ix, h);
     if (!dst && index_extend_locked(&sp->ix, h) == 0)
@@ -116,9 +171,10 @@ static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_
         return 1;
     struct seg *sg = &sp->pool.segs[id];
     char *p = seg_data(&sp->pool, id) + sg->write_off;
-    plan_write_value(seg_item_write(p, w->key, w->klen, plan_vlen(w), w->flags, w->exp, w->cas,
-                                    w->has_cas, w->bits),
-                     w);
+    if (!pre || st->id != id || st->off != sg->write_off) /* not staged, or not here */
+        plan_write_value(seg_item_write(p, w->key, w->klen, plan_vlen(w), w->flags, w->exp, w->cas,
+                                        w->has_cas, w->bits),
+                         w);
     uint64_t nv = index_slot_make(index_tag(h), id, sg->write_off, freq);
     uint64_t ov = slot ? atomic_load_explicit(slot, memory_order_relaxed) : 0;
     space_account(sp, tid, nv, size, +1);
@@ -171,6 +227,9 @@ static enum store_status write_op(struct store *s, unsigned tid, struct plan *w,
     int ghost = -1;
     if (cas_out)
         *cas_out = 0;
+    struct staged pre = {.id = SEG_NONE};
+    if (set_mode && !w->sa->compare_cas && !w->sa->invalidate)
+        stage_set(s, tid, w->sa, h, now, &pre);
     for (unsigned attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
         if (attempt > 0)
             now = clock_now(s->cfg.clock);
@@ -189,7 +248,7 @@ static enum store_status write_op(struct store *s, unsigned tid, struct plan *w,
         }
         unsigned freq = slot ? index_slot_freq(sv) : new_freq(s, h, &ghost);
         int need_index = 0;
-        if (publish_locked(s, tid, w, h, slot, old, freq, now, &need_index) == 0) {
+        if (publish_locked(s, tid, w, h, slot, old, freq, now, &pre, &need_index) == 0) {
             if (cas_out)
                 *cas_out = s->cfg.no_cas ? 0 : w->has_cas ? w->cas : index_cas_locked(&s->sp.ix, h);
             index_unlock(&s->sp.ix, h);
@@ -442,12 +501,14 @@ enum store_status store_set(struct store *s, unsigned tid, const struct store_se
         *cas_out = 0;
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers || (a->vlen && !a->value))
         return STORE_INVALID;
+    uint64_t h = index_hash(a->key, a->klen);
+    __builtin_prefetch((const void *)bucket_of(s, h), 1, 3); /* for the lock (see stage_set) */
     uint32_t now = clock_now(s->cfg.clock);
     check_flush(s, now);
     struct plan w;
     plan_start(&w, PLAN_SET, a->key, a->klen);
     w.sa = a;
-    return write_op(s, tid, &w, index_hash(a->key, a->klen), now, cas_out);
+    return write_op(s, tid, &w, h, now, cas_out);
 }
 
 enum store_status store_delete(struct store *s, unsigned tid, const struct store_delete_args *a)

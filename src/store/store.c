@@ -64,15 +64,14 @@ static bool key_ok(size_t klen)
     return klen > 0 && klen <= KEY_MAX;
 }
 
-static inline const _Atomic uint64_t *bucket_of(struct store *s, uint64_t h)
+/* Starts loading h's bucket, or (item) the item that a matching tag in the bucket points to. */
+static void prefetch(struct store *s, uint64_t h, bool item)
 {
-    return s->sp.ix.buckets + (h & s->sp.ix.mask) * 8;
-}
-
-/* Starts loading the item the first slot with h's tag points to (reads the bucket). */
-static void prefetch_item(struct store *s, uint64_t h)
-{
-    const _Atomic uint64_t *b = bucket_of(s, h);
+    const _Atomic uint64_t *b = s->sp.ix.buckets + (h & s->sp.ix.mask) * 8;
+    if (!item) {
+        __builtin_prefetch((const void *)b, 0, 3);
+        return;
+    }
     uint32_t tag = index_tag(h);
     for (int i = 1; i <= INDEX_SLOTS; i++) {
         uint64_t v = atomic_load_explicit(&b[i], memory_order_relaxed);
@@ -89,11 +88,7 @@ void store_prefetch(struct store *s, const char *key, size_t klen, bool item)
 {
     if (!key_ok(klen))
         return;
-    uint64_t h = index_hash(key, klen);
-    if (item)
-        prefetch_item(s, h);
-    else
-        __builtin_prefetch((const void *)bucket_of(s, h), 0, 3);
+    prefetch(s, index_hash(key, klen), item);
 }
 
 /* ---- the write loop ---- */
@@ -106,20 +101,16 @@ static unsigned new_freq(struct store *s, uint64_t h, int *ghost)
     return *ghost ? s->sp.ev.ghost_freq : 0;
 }
 
-/* A plain set's item written ahead of the bucket lock (stage_set): where, and what it holds. */
+/* A plain set's item written ahead of the bucket lock: where (id SEG_NONE: nowhere), and how. */
 struct staged {
-    uint32_t id; /* SEG_NONE: nothing staged */
-    uint32_t off, size, exp, now;
-    unsigned g;
+    uint32_t id, off, size, now, g;
 };
 
-/* A plain set (no compare cas, no meta I) stores exactly the value it was given, so its item can
- * be written before the bucket lock is taken, at write_off of the worker's own open segment: only
- * this worker appends there, and nothing reads past write_off, so the bytes stay invisible until
- * publish_locked stores the slot. The value is copied while the key's bucket (prefetched by
- * store_set) and then its old item (prefetched here) are on their way, so the two cache misses
- * every set meets under the lock overlap with the copy instead of following it. If the plan,
- * the segment or the clock turn out different under the lock, the item is simply written again. */
+/* A plain set (no compare cas, no meta I) stores exactly the value it was given, so its item is
+ * written before the bucket lock, at write_off of the worker's own open segment (only the worker
+ * appends there and nothing reads past write_off: invisible until publish_locked stores the slot).
+ * The copy overlaps with the loads of the key's bucket (prefetched by store_set) and old item
+ * (prefetched here), the two cache misses every set meets under the lock. */
 static void stage_set(struct store *s, unsigned tid, const struct store_set_args *a, uint64_t h,
                       uint32_t now, struct staged *st)
 {
@@ -134,30 +125,22 @@ static void stage_set(struct store *s, unsigned tid, const struct store_set_args
     uint32_t off = sp->pool.segs[id].write_off;
     char *p = seg_item_write(seg_data(&sp->pool, id) + off, a->key, a->klen, a->vlen, a->flags, exp,
                              a->set_cas, has_cas, 0);
-    prefetch_item(s, h);
+    prefetch(s, h, true);
     memcpy(p, a->value, a->vlen);
-    *st = (struct staged){.id = id, .off = off, .size = size, .exp = exp, .now = now, .g = g};
+    *st = (struct staged){.id = id, .off = off, .size = size, .now = now, .g = g};
 }
 
-/* True if the staged item is the planned one, made at the same clock reading (so its size and
- * TTL group are the plan's too). */
-static bool staged_plan(const struct staged *st, const struct plan *w, uint32_t now)
-{
-    return st->id != SEG_NONE && st->now == now && st->exp == w->exp && w->kind == PLAN_SET &&
-           w->v1 == w->sa->value && w->l1 == w->sa->vlen && w->l2 == 0 && w->pad == 0 &&
-           w->flags == w->sa->flags && w->bits == 0 && w->has_cas == (w->sa->set_cas != 0) &&
-           w->cas == w->sa->set_cas;
-}
-
-/* Appends the planned item to the worker's open segment (unless stage_set already wrote it there)
- * and publishes it (bucket lock held). Returns 1 if the segment or the chain lacks room (nothing
- * changed), 0 when done. */
+/* Appends the planned item to the worker's open segment (unless staged there) and publishes it
+ * (bucket lock held). Returns 1 if the segment or the chain lacks room (nothing changed). */
 static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_t h,
                           _Atomic uint64_t *slot, const struct seg_item *old, unsigned freq,
                           uint32_t now, const struct staged *st, int *need_index)
 {
     struct space *sp = &s->sp;
-    bool pre = staged_plan(st, w, now);
+    /* the plan is the staged item (plan_set takes value, flags and cas as given unless it appends
+     * or marks stale), made at the same clock reading (so of the same expiry, size and group) */
+    bool pre = st->id != SEG_NONE && st->now == now && w->v1 == w->sa->value && w->l2 == 0 &&
+               w->pad == 0 && w->bits == 0;
     uint32_t size = pre ? st->size : (uint32_t)plan_item_size(w);
     unsigned g = pre ? st->g : ttl_group(w->exp, now);
     uint32_t id = sp->open[tid * TTL_NGROUPS + g];
@@ -203,21 +186,7 @@ static void drop_key(struct store *s, unsigned tid, uint64_t h, struct plan *w, 
     index_unlock(&s->sp.ix, h);
 }
 
-/* A plan's inputs (kind, key and the zero defaults); plan_decide fills in what it decides. */
-static inline void plan_start(struct plan *w, enum plan_kind kind, const char *key, size_t klen)
-{
-    w->kind = kind;
-    w->key = key;
-    w->klen = klen;
-    w->sa = NULL;
-    w->aa = NULL;
-    w->exptime = 0;
-    w->touch = false;
-    w->cmp_cas = 0;
-}
-
-/* Plans and publishes w for the key hashed to h; `now` is the caller's clock reading (a retry
- * after making room reads the clock again). */
+/* Plans and publishes w for the key hashed to h at the caller's clock reading (a retry rereads). */
 static enum store_status write_op(struct store *s, unsigned tid, struct plan *w, uint64_t h,
                                   uint32_t now, uint64_t *cas_out)
 {
@@ -280,15 +249,11 @@ static bool flush_slot(void *ctx, _Atomic uint64_t *slot, uint64_t v)
 }
 
 /* A delayed flush_all is lazy: once due, items written before it are invalid (space.h), a lookup
- * that meets one removes it (get_flushed) and reclaim frees their segments whole. */
-static void check_flush(struct store *s, uint32_t now)
-{
-    space_apply_flush(&s->sp, now);
-}
-
+ * that meets one removes it (get_flushed) and reclaim frees their segments whole. Every call
+ * applies one that came due first (space_apply_flush), so it stays applied when replaced. */
 void store_flush(struct store *s, int64_t delay)
 {
-    check_flush(s, clock_now(s->cfg.clock)); /* a due flush stays applied when replaced */
+    space_apply_flush(&s->sp, clock_now(s->cfg.clock));
     if (delay > 0) {
         uint32_t at = clock_exptime(s->cfg.clock, delay);
         atomic_store(&s->sp.flush_at, at > CLOCK_EXPIRED ? at : 2);
@@ -457,12 +422,10 @@ enum store_status store_get(struct store *s, unsigned tid, const char *key, size
     if (!key_ok(klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
     uint32_t now = clock_now(s->cfg.clock);
-    check_flush(s, now);
+    space_apply_flush(&s->sp, now);
     uint64_t h = index_hash(key, klen);
-    struct plan w;
     if (opts && opts->touch) {
-        plan_start(&w, PLAN_TOUCH, key, klen);
-        w.exptime = opts->exptime;
+        struct plan w = {.kind = PLAN_TOUCH, .key = key, .klen = klen, .exptime = opts->exptime};
         enum store_status st = write_op(s, tid, &w, h, now, NULL);
         if (st != STORE_OK && st != STORE_NOT_FOUND)
             return st;
@@ -470,8 +433,7 @@ enum store_status store_get(struct store *s, unsigned tid, const char *key, size
     enum store_status st = read_item(s, tid, h, key, klen, opts, now, ref);
     if (st == STORE_OK || !opts || !opts->vivify)
         return st;
-    plan_start(&w, PLAN_VIVIFY, key, klen);
-    w.exptime = opts->exptime;
+    struct plan w = {.kind = PLAN_VIVIFY, .key = key, .klen = klen, .exptime = opts->exptime};
     enum store_status vst = write_op(s, tid, &w, h, now, NULL);
     if (vst != STORE_OK && vst != STORE_NOT_STORED)
         return vst;
@@ -502,12 +464,10 @@ enum store_status store_set(struct store *s, unsigned tid, const struct store_se
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers || (a->vlen && !a->value))
         return STORE_INVALID;
     uint64_t h = index_hash(a->key, a->klen);
-    __builtin_prefetch((const void *)bucket_of(s, h), 1, 3); /* for the lock (see stage_set) */
+    prefetch(s, h, false); /* see stage_set */
     uint32_t now = clock_now(s->cfg.clock);
-    check_flush(s, now);
-    struct plan w;
-    plan_start(&w, PLAN_SET, a->key, a->klen);
-    w.sa = a;
+    space_apply_flush(&s->sp, now);
+    struct plan w = {.kind = PLAN_SET, .key = a->key, .klen = a->klen, .sa = a};
     return write_op(s, tid, &w, h, now, cas_out);
 }
 
@@ -516,14 +476,15 @@ enum store_status store_delete(struct store *s, unsigned tid, const struct store
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
     uint32_t now = clock_now(s->cfg.clock);
-    check_flush(s, now);
+    space_apply_flush(&s->sp, now);
     uint64_t h = index_hash(a->key, a->klen);
     if (a->invalidate) {
-        struct plan w;
-        plan_start(&w, PLAN_INVALIDATE, a->key, a->klen);
-        w.touch = a->touch;
-        w.exptime = a->exptime;
-        w.cmp_cas = a->compare_cas;
+        struct plan w = {.kind = PLAN_INVALIDATE,
+                         .key = a->key,
+                         .klen = a->klen,
+                         .touch = a->touch,
+                         .exptime = a->exptime,
+                         .cmp_cas = a->compare_cas};
         return write_op(s, tid, &w, h, now, NULL);
     }
     struct space_match m;
@@ -549,10 +510,8 @@ enum store_status store_arith(struct store *s, unsigned tid, const struct store_
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
     uint32_t now = clock_now(s->cfg.clock);
-    check_flush(s, now);
-    struct plan w;
-    plan_start(&w, PLAN_ARITH, a->key, a->klen);
-    w.aa = a;
+    space_apply_flush(&s->sp, now);
+    struct plan w = {.kind = PLAN_ARITH, .key = a->key, .klen = a->klen, .aa = a};
     enum store_status st = write_op(s, tid, &w, index_hash(a->key, a->klen), now, cas_out);
     if (st == STORE_OK && value_out)
         *value_out = w.result;
@@ -565,10 +524,8 @@ enum store_status store_touch(struct store *s, unsigned tid, const char *key, si
     if (!key_ok(klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
     uint32_t now = clock_now(s->cfg.clock);
-    check_flush(s, now);
-    struct plan w;
-    plan_start(&w, PLAN_TOUCH, key, klen);
-    w.exptime = exptime;
+    space_apply_flush(&s->sp, now);
+    struct plan w = {.kind = PLAN_TOUCH, .key = key, .klen = klen, .exptime = exptime};
     return write_op(s, tid, &w, index_hash(key, klen), now, NULL);
 }
 

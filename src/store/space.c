@@ -50,12 +50,10 @@
 #define GHOST_MIN_BYTES     (16u << 10)
 #define VICTIM_SCAN         64
 #define COMPACT_SCAN        64 /* segments compaction looks at per call */
-#ifndef COMPACT_LIVE_DIV
-#define COMPACT_LIVE_DIV 3 /* compact while live bytes < 1/DIV of the segments in use */
-#endif
-#define COMPACT_KEEP     2 /* touched free segments compaction keeps ready */
-#define COMPACT_ROUNDS   4 /* compactions at most per segment taken (bounds the latency) */
-#define COMPACT_FREE_MIN (2 * TTL_NGROUPS + 2) /* free segments compaction's copies may need */
+#define COMPACT_LIVE_DIV    3  /* compact while live bytes < 1/DIV of the segments in use */
+#define COMPACT_KEEP        2  /* touched free segments compaction keeps ready */
+#define COMPACT_ROUNDS      4  /* compactions at most per segment taken (bounds the latency) */
+#define COMPACT_FREE_MIN    (2 * TTL_NGROUPS + 2) /* free segments compaction's copies may need */
 
 int space_layout(const struct store_config *c, struct space_layout *out)
 {

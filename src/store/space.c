@@ -397,7 +397,7 @@ static bool reclaim_free(struct space *sp, unsigned tid, uint32_t now)
     return freed;
 }
 
-/* True if live bytes are under half of the bytes of the item segments in use. */
+/* True if live bytes are under 1/COMPACT_LIVE_DIV of the bytes of the item segments in use. */
 static bool log_sparse(struct space *sp)
 {
     uint64_t segs = (uint64_t)sp->pool.nseg - sp->pool.nfree - (sp->reserve != SEG_NONE) -

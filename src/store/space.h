@@ -8,9 +8,10 @@
  * writes and serves reads on top of it.
  *
  * Compaction: before a never-touched segment is taken, a log that is mostly dead space (live
- * bytes under half of the segments in use) gives back its sparsest old segment instead, moving
- * its live items, unchanged and in their own queue, to the log's tail. Memory in use then follows
- * the data, as memcached's does, instead of growing to -m under overwrites.
+ * bytes under a third of the segments in use) gives back its sparsest segment (found in a window
+ * that rotates over the pool) instead, moving its live items, unchanged and in their own queue, to
+ * the log's tail. Memory in use then follows the data, as memcached's does, instead of growing to
+ * -m under overwrites.
  *
  * Locking: `lock` guards the free list, the queues, segment states, main_open, young_open and
  * reserve;

@@ -544,7 +544,8 @@ void space_stats(struct space *sp, struct store_stats *out)
         struct space_counters *c = &sp->ctr[i];
         items += atomic_load_explicit(&c->items, memory_order_relaxed);
         bytes += atomic_load_explicit(&c->bytes, memory_order_relaxed);
-        out->total_items += atomic_load_explicit(&c->total_items, memory_order_relaxed);
+        out->total_items += atomic_load_explicit(&c->total_items, memory_order_relaxed) -
+                            atomic_load_explicit(&c->total_items_base, memory_order_relaxed);
         out->evictions += atomic_load_explicit(&c->evictions, memory_order_relaxed);
         out->expired_unfetched += atomic_load_explicit(&c->expired_unfetched, memory_order_relaxed);
         out->evicted_unfetched += atomic_load_explicit(&c->evicted_unfetched, memory_order_relaxed);
@@ -575,7 +576,7 @@ void space_reset_stats(struct space *sp)
 {
     for (unsigned i = 0; i <= sp->nworkers; i++) {
         struct space_counters *c = &sp->ctr[i];
-        atomic_store(&c->total_items, 0);
+        atomic_store(&c->total_items_base, atomic_load(&c->total_items));
         atomic_store(&c->evictions, 0);
         atomic_store(&c->expired_unfetched, 0);
         atomic_store(&c->evicted_unfetched, 0);

@@ -35,7 +35,8 @@
 /* Per-worker counters (one cache line each; the last row is shared by non-worker callers). */
 struct space_counters {
     _Atomic int64_t items, bytes;
-    _Atomic uint64_t total_items, evictions, expired_unfetched, evicted_unfetched, reclaimed;
+    _Atomic uint64_t total_items, total_items_base; /* `stats reset` moves the base, see below */
+    _Atomic uint64_t evictions, expired_unfetched, evicted_unfetched, reclaimed;
     _Atomic uint64_t ghost_hits, copied;
     _Atomic uint64_t compacted, compactions;   /* bytes moved / segments freed by compaction */
     _Atomic uint64_t get_expired, get_flushed; /* lookups that found an expired/flushed item */
@@ -106,6 +107,17 @@ static inline void space_ctr_add(const struct space *sp, unsigned tid, _Atomic i
                               memory_order_relaxed);
     else
         atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+/* Counts one more in a reset-able counter of worker tid's row that is bumped per write (only
+ * total_items): a plain load and store for a worker row, so `stats reset` cannot zero it (a
+ * worker's store could undo the zero); it records a base to subtract instead. */
+static inline void space_ctr_count(const struct space *sp, unsigned tid, _Atomic uint64_t *c)
+{
+    if (tid < sp->nworkers)
+        atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 /* The item a slot points to. */
 static inline char *space_item(const struct space *sp, uint64_t v)

@@ -169,7 +169,7 @@ static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_
     sg->write_off += size;
     if (w->bump_cas)
         index_cas_bump_locked(&sp->ix, h);
-    atomic_fetch_add_explicit(&space_ctr(sp, tid)->total_items, 1, memory_order_relaxed);
+    space_ctr_count(sp, tid, &space_ctr(sp, tid)->total_items);
     if (!slot && freq && w->kind == PLAN_SET)
         atomic_fetch_add_explicit(&space_ctr(sp, tid)->ghost_hits, 1, memory_order_relaxed);
     return 0;

@@ -6,25 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "store.h"
-#include "test.h"
-
-static struct rc_clock clk;
-
-static struct store *mk(size_t mem, bool no_evict, bool no_cas)
-{
-    clock_init(&clk);
-    struct store_config c = {.mem_limit = mem,
-                             .item_size_max = 1 << 20,
-                             .nworkers = 2,
-                             .no_evict = no_evict,
-                             .no_cas = no_cas,
-                             .clock = &clk};
-    struct store *s = NULL;
-    CHECK_EQ(store_create(&s, &c), 0);
-    return s;
-}
+#include "store_testutil.h"
 
 /* ---- model: long random operation sequences against a plain reference map ---- */
 

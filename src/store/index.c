@@ -4,8 +4,8 @@
  * header word, which shares the line with the first seven slots) and compares 12-bit tags; only
  * tag matches touch the item. Chains grow by linking overflow buckets from a pool fed by the
  * store (index_add_chunk), so the table never rehashes and readers never see a half-moved table.
- * The cas counter lives in the bucket header: bumping it on every store gives each item a cas
- * that changes whenever the item changes, for no per-item bytes.
+ * The bucket header counts the stores into the bucket, so that a lock-free reader can tell that
+ * its bucket changed while it read (items carry their own cas, see store.c).
  *
  * Invariants: a slot is non-zero iff used; a key appears at most once per chain (callers find
  * before inserting); overflow ids are never 0. Concurrency: a bucket's slots, its chain and its
@@ -24,8 +24,8 @@
 #include "ringcache/status.h"
 
 #define LOCK_BIT    1ull
-#define CAS_SHIFT   1
-#define CAS_MASK    0xffffffffull
+#define CTR_SHIFT   1
+#define CTR_MASK    0xffffffffull
 #define NEXT_SHIFT  33
 #define CHUNK_SHIFT 16
 
@@ -164,12 +164,6 @@ uint64_t index_version(struct index *ix, uint64_t h)
     return atomic_load_explicit(bucket(ix, h), memory_order_acquire);
 }
 
-uint64_t index_cas_from(struct index *ix, uint64_t h, uint64_t version)
-{
-    uint64_t ctr = ((version >> CAS_SHIFT) & CAS_MASK) + 1;
-    return ctr << ix->bits | (h & ix->mask);
-}
-
 bool index_slot_bump(_Atomic uint64_t *slot, uint64_t v, unsigned max)
 {
     unsigned f = index_slot_freq(v);
@@ -248,17 +242,12 @@ bool index_has_spare(struct index *ix)
     return r;
 }
 
-uint64_t index_cas_locked(struct index *ix, uint64_t h)
-{
-    return index_cas_from(ix, h, atomic_load_explicit(bucket(ix, h), memory_order_relaxed));
-}
-
-void index_cas_bump_locked(struct index *ix, uint64_t h)
+void index_bump_locked(struct index *ix, uint64_t h)
 {
     _Atomic uint64_t *hdr = bucket(ix, h);
     uint64_t v = atomic_load_explicit(hdr, memory_order_relaxed);
-    uint64_t ctr = ((v >> CAS_SHIFT) + 1) & CAS_MASK;
-    v = (v & ~(CAS_MASK << CAS_SHIFT)) | ctr << CAS_SHIFT;
+    uint64_t ctr = ((v >> CTR_SHIFT) + 1) & CTR_MASK;
+    v = (v & ~(CTR_MASK << CTR_SHIFT)) | ctr << CTR_SHIFT;
     atomic_store_explicit(hdr, v, memory_order_relaxed);
 }
 

@@ -1,7 +1,7 @@
 /* index: the hash index of the store (internal to src/store).
  *
  * Buckets are one cache line of 8 words. Word 0 of a primary bucket is its header:
- *   bit 0 lock | bits 1-32 cas counter | bits 33-63 next overflow bucket (0 = none)
+ *   bit 0 lock | bits 1-32 store counter | bits 33-63 next overflow bucket (0 = none)
  * and words 1-7 are item slots:
  *   bits 0-19 offset/8 | bits 20-43 segment | bits 44-55 tag (never 0) | bits 56-63 frequency
  * A zero slot is empty. Full chains continue in overflow buckets (same shape; their word 0 only
@@ -81,15 +81,13 @@ void index_unlock(struct index *ix, uint64_t h);
 typedef bool (*index_match_fn)(void *ctx, _Atomic uint64_t *slot, uint64_t value);
 _Atomic uint64_t *index_find(struct index *ix, uint64_t h, index_match_fn fn, void *ctx);
 /* The header word of h's bucket (acquire): odd while a writer holds the lock; every store into
- * the bucket bumps its cas counter and a grown chain changes its link. (A delete or a move of an
+ * the bucket bumps its store counter and a grown chain changes its link. (A delete or a move of an
  * item leaves it as it was: readers re-check the slot itself for those.) */
 uint64_t index_version(struct index *ix, uint64_t h);
 static inline bool index_version_locked(uint64_t version)
 {
     return version & 1;
 }
-/* The cas that items of h's bucket get, from a header word read by index_version. */
-uint64_t index_cas_from(struct index *ix, uint64_t h, uint64_t version);
 /* Bumps a slot's frequency (capped at max) if the slot still holds v; false if it changed. */
 bool index_slot_bump(_Atomic uint64_t *slot, uint64_t v, unsigned max);
 /* An empty slot in h's chain, or NULL when the chain is full (see index_extend_locked). */
@@ -101,9 +99,8 @@ int index_add_chunk(struct index *ix, void *mem, size_t bytes);
 /* True if the overflow pool has a free bucket. */
 bool index_has_spare(struct index *ix);
 
-/* The bucket's cas counter, and the cas value it gives to items (never 0). */
-uint64_t index_cas_locked(struct index *ix, uint64_t h);
-void index_cas_bump_locked(struct index *ix, uint64_t h);
+/* Moves the store counter of h's bucket (its version, as index_version reads it). */
+void index_bump_locked(struct index *ix, uint64_t h);
 
 /* Calls fn on every used slot of every bucket with the bucket locked (fn may clear the slot). */
 void index_walk(struct index *ix, index_match_fn fn, void *ctx);

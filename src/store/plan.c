@@ -8,9 +8,9 @@
  *
  * Invariants: a value piece points either into the caller's arguments, into the old item (valid
  * while the bucket lock is held) or into w->num; touch keeps the cas by storing it in the item;
- * every other successful store moves the bucket's cas counter (so the new item's cas differs from
- * the old one). Concurrency: none (pure; the caller holds the bucket lock). Ownership: w is the
- * caller's. Non-goals: sizes and memory, which belong to the store. */
+ * every other successful store writes a new item at a new place, which is its new cas. Concurrency:
+ * none (pure; the caller holds the bucket lock). Ownership: w is the caller's. Non-goals: sizes and
+ * memory, which belong to the store. */
 #include "plan.h"
 
 #include <stdio.h>
@@ -147,7 +147,6 @@ static enum store_status plan_rewrite(struct plan *w, const struct plan_env *env
         w->bits = old->bits & (SEG_IB_FETCHED | SEG_IB_STALE | SEG_IB_TOKEN);
         w->has_cas = !env->no_cas;
         w->cas = ocas;
-        w->bump_cas = false;
         return STORE_OK;
     }
     if (w->cmp_cas && w->cmp_cas != ocas)
@@ -163,7 +162,6 @@ enum store_status plan_decide(struct plan *w, const struct plan_env *env,
     w->l1 = w->l2 = w->pad = 0;
     w->flags = w->exp = 0;
     w->has_cas = w->remove_only = false;
-    w->bump_cas = true;
     w->cas = 0;
     w->bits = 0;
     enum store_status st;

@@ -4,7 +4,7 @@
  * md I invalidation) is planned the same way: given the current item (or none) and its cas,
  * plan_decide() applies memcached's rules and either refuses with a status or describes the new
  * item: up to two value pieces plus space padding, flags, expiry, whether the item carries its own
- * cas, its state bits and whether the bucket's cas counter moves. It reads nothing but its
+ * cas (else its place gives it one, see store.c) and its state bits. It reads nothing but its
  * arguments and the clock, so it is unit-tested without a store. */
 #ifndef RC_PLAN_H
 #define RC_PLAN_H
@@ -42,8 +42,7 @@ struct plan {
     size_t l1, l2, pad;
     char num[24]; /* PLAN_ARITH: the number's digits (v1 points here) */
     uint32_t flags, exp;
-    bool has_cas;     /* the item stores `cas` itself */
-    bool bump_cas;    /* the bucket's cas counter moves */
+    bool has_cas;     /* cas is decided (touch, meta E); else the store gives a new one */
     bool remove_only; /* already expired: remove the old item, store nothing */
     uint64_t cas;
     uint8_t bits;    /* state bits of the new item */

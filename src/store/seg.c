@@ -35,6 +35,7 @@ int seg_pool_init(struct seg_pool *p, uint32_t nseg, size_t seg_size, unsigned n
     p->seg_size = seg_size;
     p->nseg = nseg;
     p->npin = npin;
+    p->gen_mask = ~0ull;
     p->segs = calloc(nseg, sizeof(*p->segs));
     p->pins = calloc((size_t)nseg * npin, sizeof(*p->pins));
     if (!p->segs || !p->pins) {
@@ -72,14 +73,23 @@ uint32_t seg_alloc(struct seg_pool *p, uint32_t now)
     if (id >= p->fresh_from)
         p->fresh_from = id + 1;
     g->next = g->prev = SEG_NONE;
-    g->state = SEG_OPEN;
     g->group = 0;
+    seg_reopen(p, id, now);
+    return id;
+}
+
+void seg_reopen(struct seg_pool *p, uint32_t id, uint32_t now)
+{
+    struct seg *g = &p->segs[id];
+    g->state = SEG_OPEN;
     g->create_time = now;
     g->exp_max = 0;
     g->write_off = 0;
     atomic_store_explicit(&g->live, 0, memory_order_relaxed);
     atomic_store_explicit(&g->last_hit, now, memory_order_relaxed);
-    return id;
+    do
+        g->gen++;
+    while ((g->gen & p->gen_mask) == 0);
 }
 
 void seg_free(struct seg_pool *p, uint32_t id)

@@ -47,6 +47,8 @@ struct seg {
     uint32_t write_off;
     _Atomic uint64_t live; /* live items << 32 | their bytes: one RMW counts both */
     _Atomic uint32_t last_hit;
+    uint64_t gen; /* bumped each time the segment is opened (gen & gen_mask never 0): the cas of
+                   * an item without its own is its place, gen + segment + offset (space_cas) */
 };
 
 struct seg_pool {
@@ -59,6 +61,7 @@ struct seg_pool {
     uint32_t free_head;
     uint32_t nfree;
     uint32_t fresh_from; /* segments [fresh_from, nseg) were never handed out (pages untouched) */
+    uint64_t gen_mask;   /* the bits of seg.gen that a cas has room for (all; space narrows it) */
 };
 
 /* A parsed item (pointers into segment memory). */
@@ -79,6 +82,8 @@ int seg_pool_init(struct seg_pool *p, uint32_t nseg, size_t seg_size, unsigned n
 void seg_pool_deinit(struct seg_pool *p);
 /* Takes a free segment (store lock held); SEG_NONE if none. */
 uint32_t seg_alloc(struct seg_pool *p, uint32_t now);
+/* Resets segment id for a new round of writes at `now` (empty, open, a new generation). */
+void seg_reopen(struct seg_pool *p, uint32_t id, uint32_t now);
 /* Returns a segment to the free list (store lock held; no item of it indexed, no pin). */
 void seg_free(struct seg_pool *p, uint32_t id);
 /* Sum of the pins on a segment (seq_cst loads, the reclaimer side of the lock-free read). */

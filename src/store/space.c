@@ -104,6 +104,7 @@ int space_init(struct space *sp, const struct store_config *cfg, uint32_t now)
         return rc;
     sp->nworkers = cfg->nworkers;
     sp->no_evict = cfg->no_evict;
+    sp->no_cas = cfg->no_cas;
     sp->reserve = sp->parked = SEG_NONE;
     for (unsigned g = 0; g < TTL_NGROUPS; g++)
         sp->main_open[g] = sp->young_open[g] = SEG_NONE;
@@ -127,6 +128,14 @@ int space_init(struct space *sp, const struct store_config *cfg, uint32_t now)
         free(sp->ctr);
         return rc;
     }
+    /* a place's cas: generation | segment | offset/8, each field as wide as this layout needs */
+    while ((1ull << sp->cas_off_bits) < l.seg_size / 8)
+        sp->cas_off_bits++;
+    unsigned seg_bits = 1;
+    while ((1ull << seg_bits) < l.nseg)
+        seg_bits++;
+    sp->cas_gen_shift = sp->cas_off_bits + seg_bits;
+    sp->pool.gen_mask = (1ull << (64 - sp->cas_gen_shift)) - 1;
     pthread_mutex_init(&sp->lock, NULL);
     return 0;
 }
@@ -260,11 +269,7 @@ static uint32_t take_reserve(struct space *sp, uint32_t now)
 {
     uint32_t id = sp->reserve;
     sp->reserve = SEG_NONE;
-    struct seg *g = &sp->pool.segs[id];
-    g->create_time = now;
-    g->exp_max = g->write_off = 0;
-    atomic_store(&g->live, 0);
-    atomic_store_explicit(&g->last_hit, now, memory_order_relaxed);
+    seg_reopen(&sp->pool, id, now);
     return id;
 }
 
@@ -300,18 +305,34 @@ enum reclaim_mode {
     RECLAIM_COMPACT /* the log is sparse: keep every item, in its own queue, frequency unchanged */
 };
 
-/* Moves an item to dst (bucket lock held). */
+/* The size of an item's moved copy: one whose cas is its place takes that cas along (8 bytes). */
+static uint32_t moved_size(const struct space *sp, const struct seg_item *it)
+{
+    if (sp->no_cas || (it->bits & SEG_IB_CAS))
+        return it->size;
+    return (uint32_t)seg_item_size(it->klen, it->vlen, it->flags, it->exptime, true);
+}
+
+/* Moves an item to dst, which has room for moved_size (bucket lock held). Its cas stays. */
 static void move_item_locked(struct space *sp, unsigned tid, _Atomic uint64_t *slot, uint64_t v,
                              const struct seg_item *it, uint32_t dst, unsigned freq)
 {
     struct seg *dg = &sp->pool.segs[dst];
-    seg_item_copy(seg_data(&sp->pool, dst) + dg->write_off, space_item(sp, v), it->size);
+    char *p = seg_data(&sp->pool, dst) + dg->write_off;
+    uint32_t size = moved_size(sp, it);
+    if (size == it->size) {
+        seg_item_copy(p, space_item(sp, v), it->size);
+    } else {
+        char *val = seg_item_write(p, it->key, it->klen, it->vlen, it->flags, it->exptime,
+                                   space_cas(sp, v, it), true, it->bits & ~SEG_IB_DEAD);
+        memcpy(val, it->value, it->vlen);
+    }
     uint64_t nv = index_slot_make(index_slot_tag(v), dst, dg->write_off, freq);
-    space_account(sp, tid, nv, it->size, +1);
+    space_account(sp, tid, nv, size, +1);
     atomic_store(slot, nv);
     space_account(sp, tid, v, it->size, -1);
     ttl_note(dg, it->exptime);
-    dg->write_off += it->size;
+    dg->write_off += size;
 }
 
 /* Copies a live item forward, or evicts it (bucket lock held). */
@@ -327,7 +348,7 @@ static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Ato
     unsigned freq = index_slot_freq(v);
     unsigned g = ttl_group(it->exptime, now);
     if (mode == RECLAIM_COMPACT) {
-        uint32_t dst = copy_dest(sp, q, g, it->size, now);
+        uint32_t dst = copy_dest(sp, q, g, moved_size(sp, it), now);
         if (dst != SEG_NONE) {
             move_item_locked(sp, tid, slot, v, it, dst, freq);
             add(&space_ctr(sp, tid)->compacted, it->size);
@@ -336,7 +357,7 @@ static void reclaim_item_locked(struct space *sp, unsigned tid, uint64_t h, _Ato
         /* no segment at all (cannot happen with COMPACT_FREE_MIN free): the policy decides */
     }
     if (evict_item_fate(&sp->ev, q, &freq)) {
-        uint32_t dst = copy_dest(sp, EVICT_MAIN, g, it->size, now);
+        uint32_t dst = copy_dest(sp, EVICT_MAIN, g, moved_size(sp, it), now);
         if (dst != SEG_NONE) {
             move_item_locked(sp, tid, slot, v, it, dst, freq);
             add(&space_ctr(sp, tid)->copied, it->size);

@@ -57,12 +57,13 @@ struct space {
     struct evict ev;
     pthread_mutex_t lock;
     unsigned nworkers;
-    bool no_evict;
-    bool reserve_on;                  /* keep a spare copy-forward segment (store lock) */
-    _Atomic bool hits_seen;           /* some read has hit: copy-forward may happen (relaxed) */
-    uint32_t reserve;                 /* spare copy-forward destination (store lock) */
-    uint32_t *open;                   /* [nworkers][TTL_NGROUPS], each row its worker's own */
-    uint32_t main_open[TTL_NGROUPS];  /* copy-forward destinations (store lock) */
+    bool no_evict, no_cas;
+    unsigned cas_off_bits, cas_gen_shift; /* a place's cas layout, see space_cas */
+    bool reserve_on;                      /* keep a spare copy-forward segment (store lock) */
+    _Atomic bool hits_seen;               /* some read has hit: copy-forward may happen (relaxed) */
+    uint32_t reserve;                     /* spare copy-forward destination (store lock) */
+    uint32_t *open;                       /* [nworkers][TTL_NGROUPS], each row its worker's own */
+    uint32_t main_open[TTL_NGROUPS];      /* copy-forward destinations (store lock) */
     uint32_t young_open[TTL_NGROUPS]; /* compaction's destinations for young items (store lock) */
     uint32_t compact_cursor;          /* where compaction's rotating window starts */
     uint32_t parked;                  /* a compacted segment still pinned when it was emptied */
@@ -107,6 +108,19 @@ static inline void space_ctr_add(const struct space *sp, unsigned tid, _Atomic i
                               memory_order_relaxed);
     else
         atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+/* An item's cas: its own when it carries one (touched, moved, or given by meta E), else its place,
+ * gen | segment | offset/8 of slot value v, unique while the segment's generation lasts (a new
+ * version is always written to a new place). Never 0. The caller checks -C. */
+static inline uint64_t space_place_cas(const struct space *sp, uint64_t v)
+{
+    uint64_t gen = sp->pool.segs[index_slot_seg(v)].gen & sp->pool.gen_mask;
+    return gen << sp->cas_gen_shift | (uint64_t)index_slot_seg(v) << sp->cas_off_bits |
+           index_slot_off(v) / 8;
+}
+static inline uint64_t space_cas(const struct space *sp, uint64_t v, const struct seg_item *it)
+{
+    return (it->bits & SEG_IB_CAS) ? it->cas : space_place_cas(sp, v);
 }
 /* Counts one more in a reset-able counter of worker tid's row that is bumped per write (only
  * total_items): a plain load and store for a worker row, so `stats reset` cannot zero it (a

@@ -10,7 +10,7 @@
  * Reads are lock-free (optimistic): read the bucket's version word (index_version; odd = a writer
  * holds it), walk the chain comparing tags, pin the candidate's segment (a per-worker counter),
  * re-read the slot (a changed slot: unpin, retry), compare the key in the now-stable item, then
- * re-read the version (changed: retry, so that the cas derived from it belongs to this value). A
+ * re-read the version (changed: retry, the bucket changed meanwhile). A
  * hit writes nothing shared unless it changes something: the frequency bump is a CAS on the slot
  * only while below EVICT_FREQ_MAX, the fetched bit and the segment's last-hit time are set only
  * when not already so. After READ_TRIES failed attempts, and for expired items, stale items and
@@ -20,6 +20,12 @@
  * read 0; slot changes and pins are seq_cst on both sides (space.c), so a reader that pinned and
  * then still saw its slot holds memory that no reclaim will free until store_unref. Items are
  * never changed in place except for their state bits (atomics), so a pinned value never changes.
+ *
+ * CAS (unless -C) belongs to the item, so writing one key never changes another's (as in
+ * memcached), at no bytes per item: a new version's cas is its place (space_cas: the segment's
+ * generation, segment and offset; append-only, so a place is never written twice in one
+ * generation). An item that moves takes its cas along in 8 bytes (touch here, copy-forward and
+ * compaction in space.c); meta E gives its own.
  *
  * Locking: store lock (space.c) before bucket lock; nothing that takes the store lock runs with a
  * bucket lock held. Ownership: the store owns all memory, a worker owns its open segments, the
@@ -45,18 +51,10 @@ struct store {
     struct plan_env env;
 };
 
-static uint64_t item_cas(struct store *s, uint64_t h, uint64_t version, const struct seg_item *it)
+/* The cas of the item at slot value v. */
+static uint64_t item_cas(const struct store *s, uint64_t v, const struct seg_item *it)
 {
-    if (s->cfg.no_cas)
-        return 0;
-    if (it->bits & SEG_IB_CAS)
-        return it->cas;
-    return index_cas_from(&s->sp.ix, h, version);
-}
-
-static uint64_t cas_locked(struct store *s, uint64_t h, const struct seg_item *it)
-{
-    return item_cas(s, h, index_version(&s->sp.ix, h), it);
+    return s->cfg.no_cas ? 0 : space_cas(&s->sp, v, it);
 }
 
 static bool key_ok(size_t klen)
@@ -132,10 +130,11 @@ static void stage_set(struct store *s, unsigned tid, const struct store_set_args
 }
 
 /* Appends the planned item to the worker's open segment (unless staged there) and publishes it
- * (bucket lock held). Returns 1 if the segment or the chain lacks room (nothing changed). */
+ * (bucket lock held); *cas_out (if given) gets its cas. Returns 1 if the segment or the chain
+ * lacks room (nothing changed). */
 static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_t h,
                           _Atomic uint64_t *slot, const struct seg_item *old, unsigned freq,
-                          uint32_t now, const struct staged *st, int *need_index)
+                          uint32_t now, const struct staged *st, int *need_index, uint64_t *cas_out)
 {
     struct space *sp = &s->sp;
     /* the plan is the staged item (plan_set takes value, flags and cas as given unless it appends
@@ -161,14 +160,15 @@ static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_
                          w);
     uint64_t nv = index_slot_make(index_tag(h), id, sg->write_off, freq);
     uint64_t ov = slot ? atomic_load_explicit(slot, memory_order_relaxed) : 0;
+    if (cas_out)
+        *cas_out = s->cfg.no_cas ? 0 : w->has_cas ? w->cas : space_place_cas(sp, nv);
     space_account(sp, tid, nv, size, +1);
     atomic_store(dst, nv); /* seq_cst: publishes the item, and orders before the old one's count */
     if (slot)
         space_account(sp, tid, ov, old->size, -1);
     ttl_note(sg, w->exp);
     sg->write_off += size;
-    if (w->bump_cas)
-        index_cas_bump_locked(&sp->ix, h);
+    index_bump_locked(&sp->ix, h);
     space_ctr_count(sp, tid, &space_ctr(sp, tid)->total_items);
     if (!slot && freq && w->kind == PLAN_SET)
         atomic_fetch_add_explicit(&space_ctr(sp, tid)->ghost_hits, 1, memory_order_relaxed);
@@ -208,7 +208,7 @@ static enum store_status write_op(struct store *s, unsigned tid, struct plan *w,
         _Atomic uint64_t *slot = space_lookup_locked(&s->sp, tid, h, w->key, w->klen, now, &m);
         uint64_t sv = slot ? atomic_load_explicit(slot, memory_order_relaxed) : 0;
         const struct seg_item *old = slot ? &m.it : NULL;
-        uint64_t ocas = slot && want_cas ? cas_locked(s, h, old) : 0;
+        uint64_t ocas = slot && want_cas ? item_cas(s, sv, old) : 0;
         enum store_status st = plan_decide(w, &s->env, old, ocas, now);
         if (st != STORE_OK || w->remove_only) {
             if (slot && (w->remove_only || (st == STORE_TOO_LARGE && set_mode)))
@@ -218,9 +218,7 @@ static enum store_status write_op(struct store *s, unsigned tid, struct plan *w,
         }
         unsigned freq = slot ? index_slot_freq(sv) : new_freq(s, h, &ghost);
         int need_index = 0;
-        if (publish_locked(s, tid, w, h, slot, old, freq, now, &pre, &need_index) == 0) {
-            if (cas_out)
-                *cas_out = s->cfg.no_cas ? 0 : w->has_cas ? w->cas : index_cas_locked(&s->sp.ix, h);
+        if (publish_locked(s, tid, w, h, slot, old, freq, now, &pre, &need_index, cas_out) == 0) {
             index_unlock(&s->sp.ix, h);
             return STORE_OK;
         }
@@ -377,7 +375,7 @@ static enum rd_result read_optimistic(struct store *s, struct rd *r, uint64_t h,
         unpin(r->pin);
         return RD_RETRY;
     }
-    fill_ref(s, r, slot, item_cas(s, h, v1, &r->it), o, now, ref);
+    fill_ref(s, r, slot, item_cas(s, r->v, &r->it), o, now, ref);
     return RD_HIT;
 }
 
@@ -393,7 +391,7 @@ static enum store_status read_locked(struct store *s, struct rd *r, uint64_t h,
         r->it = m.it;
         r->pin = pin_of(s, r->tid, index_slot_seg(r->v));
         atomic_fetch_add(r->pin, 1);
-        fill_ref(s, r, slot, cas_locked(s, h, &m.it), o, now, ref);
+        fill_ref(s, r, slot, item_cas(s, r->v, &m.it), o, now, ref);
     }
     index_unlock(&s->sp.ix, h);
     return slot ? STORE_OK : STORE_NOT_FOUND;
@@ -492,7 +490,8 @@ enum store_status store_delete(struct store *s, unsigned tid, const struct store
     index_lock(&s->sp.ix, h);
     _Atomic uint64_t *slot = space_lookup_locked(&s->sp, tid, h, a->key, a->klen, now, &m);
     enum store_status st = STORE_NOT_FOUND;
-    if (slot && a->compare_cas && a->compare_cas != cas_locked(s, h, &m.it)) {
+    if (slot && a->compare_cas &&
+        a->compare_cas != item_cas(s, atomic_load_explicit(slot, memory_order_relaxed), &m.it)) {
         st = STORE_EXISTS;
     } else if (slot) {
         space_drop_locked(&s->sp, tid, slot, atomic_load_explicit(slot, memory_order_relaxed),

@@ -174,6 +174,37 @@ def test_multiget_thousands_of_keys(conn):
     conn.expect(b"END\r\n")
 
 
+def test_writes_to_other_keys_keep_each_cas(conn):
+    """A cas belongs to its item: writing 2,000 other keys after 2,000 keys changes none of their
+    cas values (a cas taken from a shared hash bucket would), the values are unique, and each still
+    takes a `cas` update with it."""
+    first = [ukey("casa") for _ in range(2000)]
+    later = [ukey("casb") for _ in range(2000)]
+
+    def set_all(keys):
+        conn.send(b"".join(b"set %s 0 0 1 noreply\r\nv\r\n" % k.encode() for k in keys))
+        conn.sync()
+
+    def cas_of(keys):
+        conn.send(b"gets " + " ".join(keys).encode() + b"\r\n")
+        out = {}
+        for k in keys:
+            line = conn.read_line().split()
+            assert line[:4] == [b"VALUE", k.encode(), b"0", b"1"], line
+            out[k] = int(line[4])
+            conn.expect(b"v\r\n")
+        conn.expect(b"END\r\n")
+        return out
+
+    set_all(first)
+    before = cas_of(first)
+    assert len(set(before.values())) == len(first)
+    set_all(later)
+    assert cas_of(first) == before
+    for k in first[:50]:
+        conn.cmd(b"cas %s 0 0 1 %d\r\nw" % (k.encode(), before[k]), b"STORED\r\n")
+
+
 def test_requests_dribbled_one_byte_at_a_time(conn):
     k = ukey("dribble")
     value = b"hello\r\nworld"

@@ -35,7 +35,7 @@ static void test_set_modes(void)
     struct plan w;
     struct seg_item old = old_item("old", 0, 0);
     CHECK_EQ(set_plan(&w, STORE_SET, "new", 0, NULL, 0), STORE_OK);
-    CHECK(w.bump_cas && !w.has_cas && !w.remove_only);
+    CHECK(!w.has_cas && !w.remove_only); /* the store gives a new version its cas */
     CHECK_EQ(plan_vlen(&w), 3);
     CHECK_EQ(set_plan(&w, STORE_ADD, "new", 0, NULL, 0), STORE_OK);
     CHECK_EQ(set_plan(&w, STORE_ADD, "new", 0, &old, 5), STORE_NOT_STORED);
@@ -93,7 +93,7 @@ static void test_invalidate_and_size(void)
     CHECK_EQ(plan_decide(&w, &env, &old, 5, clock_now(&clk)), STORE_EXISTS);
     w.cmp_cas = 0;
     CHECK_EQ(plan_decide(&w, &env, &old, 5, clock_now(&clk)), STORE_OK);
-    CHECK((w.bits & SEG_IB_STALE) && w.bump_cas);
+    CHECK((w.bits & SEG_IB_STALE) && !w.has_cas);
     CHECK_EQ(plan_decide(&w, &env, NULL, 0, clock_now(&clk)), STORE_NOT_FOUND);
 }
 
@@ -138,7 +138,7 @@ static void test_touch_and_vivify(void)
     struct seg_item old = old_item("val", 0, SEG_IB_FETCHED);
     struct plan w = {.kind = PLAN_TOUCH, .key = "k", .klen = 1, .exptime = 100};
     CHECK_EQ(plan_decide(&w, &env, &old, 77, clock_now(&clk)), STORE_OK);
-    CHECK(w.has_cas && !w.bump_cas);
+    CHECK(w.has_cas);    /* touch keeps the old cas */
     CHECK_EQ(w.cas, 77); /* touch keeps the cas */
     CHECK_EQ(w.exp, clock_now(&clk) + 100);
     CHECK(w.bits & SEG_IB_FETCHED);

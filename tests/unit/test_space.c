@@ -112,6 +112,14 @@ static bool intact(struct space *sp, uint64_t v, unsigned i)
     return true;
 }
 
+/* The cas of the item at slot value v. */
+static uint64_t cas_of(struct space *sp, uint64_t v)
+{
+    struct seg_item it;
+    CHECK_EQ(seg_item_parse(space_item(sp, v), sp->pool.seg_size - index_slot_off(v), &it), 0);
+    return space_cas(sp, v, &it);
+}
+
 static void test_layout(void)
 {
     size_t mems[] = {1u << 20, 4u << 20, 16u << 20, 64u << 20, 1024u << 20};
@@ -180,14 +188,20 @@ static void test_evict_copy_forward_and_ghost(void)
     unsigned first = 0;
     while (!find(&sp, first, false))
         first++;
-    for (unsigned i = first; i < first + 100; i += 2)
+    uint64_t cas[100];
+    for (unsigned i = first; i < first + 100; i += 2) {
         CHECK(find(&sp, i, true) != 0);
+        cas[i - first] = cas_of(&sp, find(&sp, i, false));
+    }
     unsigned stop = n + 100000;
     while (find(&sp, first + 1, false) && n < stop)
         CHECK_EQ(put(&sp, n++), 0);
     CHECK_EQ(find(&sp, first + 1, false), 0);
-    for (unsigned i = first; i < first + 100; i += 2)
-        CHECK(find(&sp, i, false) != 0); /* hit items were copied to main */
+    for (unsigned i = first; i < first + 100; i += 2) { /* hit items were copied to main */
+        uint64_t v = find(&sp, i, false);
+        CHECK(intact(&sp, v, i));
+        CHECK_EQ(cas_of(&sp, v), cas[i - first]); /* with their cas, now in the item */
+    }
     CHECK(sp.ev.count[EVICT_MAIN] + (sp.main_open[0] != SEG_NONE) >= 1);
     memset(&st, 0, sizeof(st));
     space_stats(&sp, &st);
@@ -297,8 +311,11 @@ static void test_compaction_keeps_queue_and_freq(void)
     for (unsigned i = 0; i < keys; i++)
         CHECK_EQ(put(&sp, i), 0);
     uint32_t first_seg = index_slot_seg(find(&sp, 0, false));
-    for (unsigned i = 0; i < 20; i++)
+    uint64_t cas[20];
+    for (unsigned i = 0; i < 20; i++) {
         CHECK(find(&sp, i, true) != 0); /* keys 0..19 hit once, then never rewritten */
+        cas[i] = cas_of(&sp, find(&sp, i, false));
+    }
     uint32_t x = 1;
     for (unsigned n = 0; n < 40 * keys; n++) {
         unsigned i = 20 + ((x = x * 1103515245u + 12345u) >> 16 & 0x7fff) % (keys - 20);
@@ -314,6 +331,7 @@ static void test_compaction_keeps_queue_and_freq(void)
         CHECK(intact(&sp, v, i));
         CHECK(index_slot_seg(v) != first_seg); /* moved */
         CHECK(index_slot_freq(v) >= 1);        /* with its hit */
+        CHECK_EQ(cas_of(&sp, v), cas[i]);      /* and its cas */
         uint8_t state = sp.pool.segs[index_slot_seg(v)].state;
         CHECK(state == SEG_YOUNG || index_slot_seg(v) == sp.young_open[0]);
     }

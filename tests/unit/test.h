@@ -1,7 +1,8 @@
 /* test.h: the unit-test harness. A test file defines functions `static void test_x(void)` and a
  * main() that calls TEST_RUN(test_x) for each and returns TEST_DONE(). A failed check prints
  * file:line and the expression and marks the test failed; the test goes on so that one run shows
- * every failure. The closing line is "N passed, N failed" (one per test function), which CI reads. */
+ * every failure. The closing line is "N passed, N failed" (one per test function), which CI reads.
+ */
 #ifndef RC_TEST_H
 #define RC_TEST_H
 

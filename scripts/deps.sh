@@ -4,6 +4,7 @@
 set -euo pipefail
 PKGS=(
     build-essential cmake clang libclang-rt-14-dev   # compilers, ASan/UBSan/TSan, libFuzzer
+    clang-format git                                  # the format check (git ls-files)
     libxxhash-dev                                     # xxh3 for the ring's native modes
     memcached                                         # the oracle and the benchmark baseline
     python3 python3-pytest                            # integration test runner

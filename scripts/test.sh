@@ -45,6 +45,8 @@ integration_oracle() { # the same suite against Debian's memcached
     RC_TARGET=memcached timeout -k 10 600 $PY -m pytest -q -p no:cacheprovider tests/integration
 }
 
+# the committed .clang-format holds for every C file (make format applies it)
+stage "clang-format" bash -c 'clang-format --dry-run -Werror $(git ls-files "*.c" "*.h")'
 stage "build release" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 stage "unit tests (release)" unit_tests build
 # make bench-short: CI only checks that the benchmark runs; figures never fail the tests.

@@ -195,9 +195,11 @@ static inline void add(_Atomic uint64_t *c, uint64_t n)
 void space_drop_locked(struct space *sp, unsigned tid, _Atomic uint64_t *slot, uint64_t v,
                        const struct seg_item *it, enum space_drop why)
 {
+    /* read before the count drops: once the segment's live count may reach 0, another thread may
+     * reuse it (TSan caught this read landing in a reused segment's new items) */
+    bool fetched = seg_item_bits(space_item(sp, v)) & SEG_IB_FETCHED;
     atomic_store(slot, 0);
     space_account(sp, tid, v, it->size, -1);
-    bool fetched = seg_item_bits(space_item(sp, v)) & SEG_IB_FETCHED;
     struct space_counters *c = space_ctr(sp, tid);
     if (why == SPACE_DROP_EXPIRED) {
         add(&c->reclaimed, 1);

@@ -115,15 +115,17 @@ static void out_value(struct conn *c, const struct store_ref *ref, const char *k
         conn_out_bytes(c, "\r\n", 2);
 }
 
-/* One key of a get/gets/gat/gats: fetch (then touch for gat), count, and queue the reply. */
-static void get_one(struct conn *c, const struct proto_req *req, const char *key, size_t klen)
+/* One key (hashed to h, see store_hash) of a get/gets/gat/gats: fetch (then touch for gat),
+ * count, and queue the reply. */
+static void get_one(struct conn *c, const struct proto_req *req, const char *key, size_t klen,
+                    uint64_t h)
 {
     struct worker *w = c->w;
     bool touch = req->cmd == PROTO_CMD_GAT || req->cmd == PROTO_CMD_GATS;
     bool with_cas = req->cmd == PROTO_CMD_GETS || req->cmd == PROTO_CMD_GATS;
     static const struct store_get_opts opts = {0};
     struct store_ref ref;
-    enum store_status st = store_get(w->store, w->tid, key, klen, &opts, &ref);
+    enum store_status st = store_get_hashed(w->store, w->tid, key, klen, h, &opts, &ref);
     /* gat: fetch, then touch, so a past exptime still answers the item it expires (as
      * memcached, and as the meta and binary executors) */
     if (st == STORE_OK && touch)
@@ -153,26 +155,31 @@ static int exec_get(struct conn *c, const struct proto_req *req, const char *bas
     uint32_t pos = c->resume_pos;
     if (pos == 0 && req->key.len > 0 && req->keys.off == req->key.off &&
         req->keys.len == req->key.len) {
-        get_one(c, req, base + req->key.off, req->key.len); /* one key: nothing to walk */
+        const char *key = base + req->key.off; /* one key: nothing to walk */
+        get_one(c, req, key, req->key.len, store_hash(key, req->key.len));
         conn_out_bytes(c, "END\r\n", 5);
         return EXEC_DONE;
     }
     struct proto_span keys[GET_BATCH];
     uint32_t at[GET_BATCH]; /* where each key starts: a pause resumes there */
+    uint64_t h[GET_BATCH];  /* each key hashed once, for both prefetches and the lookup */
     for (;;) {
         unsigned n = 0;
         while (n < GET_BATCH && (at[n] = pos, proto_keys_next(base, req, &pos, &keys[n])))
             n++;
+        for (unsigned i = 0; i < n; i++) {
+            h[i] = store_hash(base + keys[i].off, keys[i].len);
+            if (n > 1)
+                store_prefetch(store, h[i], false);
+        }
         for (unsigned i = 0; n > 1 && i < n; i++)
-            store_prefetch(store, base + keys[i].off, keys[i].len, false);
-        for (unsigned i = 0; n > 1 && i < n; i++)
-            store_prefetch(store, base + keys[i].off, keys[i].len, true);
+            store_prefetch(store, h[i], true);
         for (unsigned i = 0; i < n; i++) {
             if (at[i] != 0 && !conn_out_room(c, 1, VALUE_HDR_MAX + CONN_INLINE_MAX + 8)) {
                 c->resume_pos = at[i];
                 return EXEC_PAUSE;
             }
-            get_one(c, req, base + keys[i].off, keys[i].len);
+            get_one(c, req, base + keys[i].off, keys[i].len, h[i]);
         }
         if (n < GET_BATCH)
             break;

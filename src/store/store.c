@@ -82,11 +82,14 @@ static void prefetch(struct store *s, uint64_t h, bool item)
     }
 }
 
-void store_prefetch(struct store *s, const char *key, size_t klen, bool item)
+uint64_t store_hash(const char *key, size_t klen)
 {
-    if (!key_ok(klen))
-        return;
-    prefetch(s, index_hash(key, klen), item);
+    return index_hash(key, klen);
+}
+
+void store_prefetch(struct store *s, uint64_t h, bool item)
+{
+    prefetch(s, h, item);
 }
 
 /* ---- the write loop ---- */
@@ -417,12 +420,18 @@ static enum store_status read_item(struct store *s, unsigned tid, uint64_t h, co
 enum store_status store_get(struct store *s, unsigned tid, const char *key, size_t klen,
                             const struct store_get_opts *opts, struct store_ref *ref)
 {
+    return store_get_hashed(s, tid, key, klen, index_hash(key, klen), opts, ref);
+}
+
+enum store_status store_get_hashed(struct store *s, unsigned tid, const char *key, size_t klen,
+                                   uint64_t h, const struct store_get_opts *opts,
+                                   struct store_ref *ref)
+{
     ref->pin = NULL;
     if (!key_ok(klen) || tid >= s->cfg.nworkers)
         return STORE_INVALID;
     uint32_t now = clock_now(s->cfg.clock);
     space_apply_flush(&s->sp, now);
-    uint64_t h = index_hash(key, klen);
     if (opts && opts->touch) {
         struct plan w = {.kind = PLAN_TOUCH, .key = key, .klen = klen, .exptime = opts->exptime};
         enum store_status st = write_op(s, tid, &w, h, now, NULL);

@@ -115,11 +115,20 @@ void store_destroy(struct store **s);
  * misses. With opts->vivify a miss creates the item and returns STORE_OK with ref->win set. */
 enum store_status store_get(struct store *s, unsigned tid, const char *key, size_t klen,
                             const struct store_get_opts *opts, struct store_ref *ref);
+/* The store's hash of a key, for a caller that prefetches and then gets a key (a multi-get),
+ * so the key is hashed once. */
+uint64_t store_hash(const char *key, size_t klen);
+/* store_get with h = store_hash(key, klen) given (with another h, the key is looked for in the
+ * wrong place: a miss). */
+enum store_status store_get_hashed(struct store *s, unsigned tid, const char *key, size_t klen,
+                                   uint64_t h, const struct store_get_opts *opts,
+                                   struct store_ref *ref);
 /* A hint for batched reads (a multi-get's next keys), so their cache misses overlap: with
- * item false it starts loading key's index bucket; called again with item true a little later
- * (once that bucket has arrived) it reads the bucket and starts loading the item a matching tag
- * points to. Changes nothing, takes no lock, never waits; a stale slot only wastes a prefetch. */
-void store_prefetch(struct store *s, const char *key, size_t klen, bool item);
+ * item false it starts loading the index bucket of the key hashed to h (store_hash); called again
+ * with item true a little later (once that bucket has arrived) it reads the bucket and starts
+ * loading the item a matching tag points to. Changes nothing, takes no lock, never waits; a stale
+ * slot only wastes a prefetch. */
+void store_prefetch(struct store *s, uint64_t h, bool item);
 /* Releases a reference from store_get; ref->pin becomes NULL. */
 void store_unref(struct store *s, struct store_ref *ref);
 

@@ -540,10 +540,10 @@ static void test_prefetch_changes_nothing(void)
     for (int stage = 0; stage < 2; stage++) {
         for (int i = 0; i < 400; i++) {
             snprintf(k, sizeof(k), "pf%d", i);
-            store_prefetch(s, k, strlen(k), stage == 1);
+            store_prefetch(s, store_hash(k, strlen(k)), stage == 1);
         }
-        store_prefetch(s, "", 0, stage == 1);
-        store_prefetch(s, k, 300, stage == 1);
+        store_prefetch(s, store_hash("", 0), stage == 1);
+        store_prefetch(s, 0, stage == 1); /* any value is only a hint */
     }
     store_get_stats(s, &after);
     CHECK_EQ(after.curr_items, before.curr_items);
@@ -564,6 +564,10 @@ static void test_prefetch_changes_nothing(void)
         CHECK_EQ(r.cas, cas[i]);
     }
     CHECK_EQ(fetch(s, "pf300", buf, sizeof(buf), NULL), STORE_NOT_FOUND);
+    struct store_ref r; /* a multi-get's path: hash once, get with the hash */
+    CHECK_EQ(store_get_hashed(s, 0, "pf9", 3, store_hash("pf9", 3), NULL, &r), STORE_OK);
+    CHECK(r.vlen == 7 && !memcmp(r.value, "value-9", 7) && r.cas == cas[9]);
+    store_unref(s, &r);
     store_destroy(&s);
 }
 

@@ -1,41 +1,10 @@
 /* Unit tests for store: every facade function against memcached's rules, the memory limit,
- * eviction and -M, prefetch and the staged set (the model-based tests are in test_store_model.c).
+ * eviction and -M, prefetch and the staged set (the model-based tests are in test_store_model.c,
+ * cas in test_store_cas.c).
  * Time moves with the clock's test offset, never with sleeps. */
 #include <stdlib.h>
 
 #include "store_testutil.h"
-
-static enum store_status put(struct store *s, enum store_mode m, const char *k, const char *v,
-                             uint32_t flags, int64_t exp, uint64_t cmp, uint64_t *cas)
-{
-    struct store_set_args a = {.mode = m,
-                               .key = k,
-                               .klen = strlen(k),
-                               .value = v,
-                               .vlen = strlen(v),
-                               .flags = flags,
-                               .exptime = exp,
-                               .compare_cas = cmp};
-    return store_set(s, 0, &a, cas);
-}
-
-/* Gets k into buf (NUL-terminated); returns the status. */
-static enum store_status fetch(struct store *s, const char *k, char *buf, size_t n,
-                               struct store_ref *out)
-{
-    struct store_ref r;
-    enum store_status st = store_get(s, 1, k, strlen(k), NULL, &r);
-    if (st == STORE_OK) {
-        size_t l = r.vlen < n - 1 ? r.vlen : n - 1;
-        memcpy(buf, r.value, l);
-        buf[l] = 0;
-        if (out)
-            *out = r;
-        store_unref(s, &r);
-        CHECK(r.pin == NULL);
-    }
-    return st;
-}
 
 static void test_set_get_modes(void)
 {
@@ -123,61 +92,6 @@ static void test_item_size_max_above_segment(void)
     CHECK_EQ(store_set(s, 0, &a, NULL), STORE_TOO_LARGE);
     free(bigger);
     free(big);
-    store_destroy(&s);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void test_cas(void)
-{
-    struct store *s = mk(16 << 20, false, false);
-    uint64_t c1 = 0, c2 = 0;
-    CHECK_EQ(put(s, STORE_SET, "k", "v1", 0, 0, 0, &c1), STORE_OK);
-    CHECK(c1 != 0);
-    struct store_ref r;
-    char b[16];
-    CHECK_EQ(fetch(s, "k", b, sizeof(b), &r), STORE_OK);
-    CHECK_EQ(r.cas, c1);
-    CHECK_EQ(put(s, STORE_CAS, "k", "v2", 0, 0, c1 + 1, NULL), STORE_EXISTS);
-    CHECK_EQ(put(s, STORE_CAS, "k", "v2", 0, 0, c1, &c2), STORE_OK);
-    CHECK(c2 != c1);
-    CHECK_EQ(put(s, STORE_CAS, "k", "v3", 0, 0, c1, NULL), STORE_EXISTS);
-    CHECK_EQ(put(s, STORE_CAS, "nope", "v", 0, 0, 5, NULL), STORE_NOT_FOUND);
-    /* touch keeps the cas */
-    CHECK_EQ(store_touch(s, 0, "k", 1, 100), STORE_OK);
-    CHECK_EQ(fetch(s, "k", b, sizeof(b), &r), STORE_OK);
-    CHECK_EQ(r.cas, c2);
-    CHECK_STR(b, "v2");
-    /* delete with cas */
-    struct store_delete_args d = {.key = "k", .klen = 1, .compare_cas = c2 + 7};
-    CHECK_EQ(store_delete(s, 0, &d), STORE_EXISTS);
-    d.compare_cas = c2;
-    CHECK_EQ(store_delete(s, 0, &d), STORE_OK);
-    /* items keep their own cas, unique: 2,000 keys in 2,048 buckets share buckets, and writing one
-     * changes no other's cas (with a cas taken from the bucket it did, unlike memcached) */
-    static uint64_t cs[2000];
-    char k[16];
-    for (int i = 0; i < 2000; i++) {
-        snprintf(k, sizeof(k), "c%d", i);
-        CHECK_EQ(put(s, STORE_SET, k, "v", 0, 0, 0, &cs[i]), STORE_OK);
-    }
-    for (int i = 0; i < 2000; i++) {
-        snprintf(k, sizeof(k), "c%d", i);
-        CHECK(fetch(s, k, b, sizeof(b), &r) == STORE_OK && r.cas == cs[i]);
-    }
-    qsort(cs, 2000, sizeof(cs[0]), cmp_u64);
-    for (int i = 1; i < 2000; i++)
-        CHECK(cs[i] != cs[i - 1]);
-    store_destroy(&s);
-    s = mk(16 << 20, false, true); /* -C */
-    CHECK_EQ(put(s, STORE_SET, "k", "v1", 0, 0, 0, &c1), STORE_OK);
-    CHECK_EQ(c1, 0);
-    CHECK_EQ(fetch(s, "k", b, sizeof(b), &r), STORE_OK);
-    CHECK_EQ(r.cas, 0);
     store_destroy(&s);
 }
 
@@ -611,7 +525,6 @@ int main(void)
     TEST_RUN(test_set_get_modes);
     TEST_RUN(test_invalid_and_too_large);
     TEST_RUN(test_item_size_max_above_segment);
-    TEST_RUN(test_cas);
     TEST_RUN(test_arith);
     TEST_RUN(test_expiry_and_touch);
     TEST_RUN(test_flush);

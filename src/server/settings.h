@@ -37,8 +37,16 @@ struct settings {
     char pidfile[256];         /* -P */
     char user[64];             /* -u */
     int idle_timeout;          /* -o idle_timeout=N, seconds, 0 = off */
+    int idle_polls;            /* -o idle_polls=N: polls after a busy batch before sleeping */
     bool help, version;        /* -h, -V */
 };
+
+/* -o idle_polls: a worker that just handled events polls its loop this many more times without
+ * waiting before it sleeps. At depth 1 the clients' next requests come within microseconds, and a
+ * sleep costs a wake-up (scheduler work, and in a VM tens of microseconds of latency) that these
+ * polls mostly avoid: docs/performance.md, change 18. */
+#define SETTINGS_IDLE_POLLS_DEFAULT 8
+#define SETTINGS_IDLE_POLLS_MAX     1000
 
 /* Fills s with the defaults. */
 void settings_init(struct settings *s);

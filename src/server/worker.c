@@ -1,9 +1,12 @@
 /* worker: a thread, its event loop and the connections it owns (see worker.h).
  *
  * Design: the acceptor hands accepted fds over through the worker's wakeup queue (item = fd);
- * WORKER_STOP asks the loop to end. The loop runs epoll batches; connections that used up their
- * -R budget with work left sit on the ready list and are driven again after each batch (epoll is
- * then polled without waiting), so one busy pipelining client cannot starve the others. With
+ * WORKER_STOP asks the loop to end. The loop runs epoll batches; after a batch with events it
+ * polls up to -o idle_polls more times without waiting before it sleeps (a depth-1 client's next
+ * request usually arrives within microseconds, and a sleep costs a wake-up). Connections that
+ * used up their -R budget with work left sit on the ready list and are driven again after each
+ * batch (epoll is then polled without waiting), so one busy pipelining client cannot starve the
+ * others. With
  * -o idle_timeout, a 1 s timer closes connections that neither read nor wrote anything for that
  * long.
  *
@@ -126,9 +129,12 @@ static void run_ready(struct worker *w)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    int polls = 0; /* polls without waiting still due before the worker may sleep (idle_polls) */
     while (!w->stop) {
-        if (ev_run_once(w->loop, w->ready ? 0 : -1) < 0)
+        int n = ev_run_once(w->loop, w->ready || polls > 0 ? 0 : -1);
+        if (n < 0)
             break;
+        polls = n > 0 ? w->settings->idle_polls : polls - 1;
         if (w->ready)
             run_ready(w);
     }

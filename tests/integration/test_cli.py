@@ -79,6 +79,20 @@ def test_connection_limit(make_server):
     harness.poll_until(fresh_connection_served, 5, "a slot to free up after closing")
 
 
+def test_idle_polls_option(make_server):
+    """-o idle_polls sets how often a worker polls before sleeping: shown in stats settings (8 by
+    default), and the server serves with none and with many."""
+    if harness.TARGET == "memcached":
+        pytest.skip("a ringcached option")
+    for arg, want in ((None, "8"), ("idle_polls=0", "0"), ("idle_polls=1000", "1000")):
+        srv = make_server(["-t", "2"] + (["-o", arg] if arg else []))
+        with srv.connect() as c:
+            assert c.stats("settings")["idle_polls"] == want
+            for i in range(200):
+                c.cmd("set p%d 0 0 1\r\nx" % i, "STORED\r\n")
+                c.cmd("get p%d" % i, "VALUE p%d 0 1\r\nx\r\nEND\r\n" % i)
+
+
 def test_idle_timeout_option(make_server):
     srv = make_server(["-o", "idle_timeout=1"])
     with srv.connect() as idle:

@@ -134,7 +134,7 @@ static void *worker_main(void *arg)
         int n = ev_run_once(w->loop, w->ready || polls > 0 ? 0 : -1);
         if (n < 0)
             break;
-        polls = n > 0 ? w->settings->idle_polls : polls - 1;
+        polls = n > 0 ? w->settings->idle_polls : polls > 0 ? polls - 1 : 0;
         if (w->ready)
             run_ready(w);
     }

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -39,6 +38,7 @@
 #include "ringcache/status.h"
 #include "settings.h"
 #include "stats.h"
+#include "sysio.h"
 #include "worker.h"
 
 #define CONN_POOL_MAX     64
@@ -46,45 +46,6 @@
 #define CONN_WBUF_INITIAL 2048u
 
 enum { PROC_NEED_INPUT, PROC_OUT_FULL, PROC_BUDGET, PROC_CLOSE };
-
-/* recv and send go straight to the kernel: libc's wrappers make every call a thread cancellation
- * point, which costs two locked instructions and some 60 others per call, and no server thread
- * is ever cancelled. Results and errno are the same. Sanitizer builds keep the libc calls, whose
- * interceptors those tools rely on. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CONN_LIBC_IO 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CONN_LIBC_IO 1
-#endif
-#endif
-
-static inline ssize_t sock_recv(int fd, void *p, size_t n)
-{
-#ifdef CONN_LIBC_IO
-    return recv(fd, p, n, 0);
-#else
-    return syscall(SYS_recvfrom, fd, p, n, 0, NULL, NULL);
-#endif
-}
-
-static inline ssize_t sock_send(int fd, const void *p, size_t n)
-{
-#ifdef CONN_LIBC_IO
-    return send(fd, p, n, MSG_NOSIGNAL);
-#else
-    return syscall(SYS_sendto, fd, p, n, MSG_NOSIGNAL, NULL, 0);
-#endif
-}
-
-static inline ssize_t sock_sendmsg(int fd, const struct msghdr *mh)
-{
-#ifdef CONN_LIBC_IO
-    return sendmsg(fd, mh, MSG_NOSIGNAL);
-#else
-    return syscall(SYS_sendmsg, fd, mh, MSG_NOSIGNAL);
-#endif
-}
 
 static void on_event(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
@@ -293,7 +254,7 @@ static int flush(struct conn *c)
         if (c->out_idx + 1 == c->nouts) { /* the usual reply: one contiguous piece */
             const struct conn_out *o = &c->outs[c->out_idx];
             const char *base = o->ptr ? o->ptr : c->wbuf.data + o->off;
-            wr = sock_send(c->fd, base + c->out_pos, o->len - c->out_pos);
+            wr = sysio_send(c->fd, base + c->out_pos, o->len - c->out_pos);
         } else {
             int n = 0;
             for (unsigned i = c->out_idx; i < c->nouts; i++, n++) {
@@ -304,7 +265,7 @@ static int flush(struct conn *c)
                 iov[n].iov_len = o->len - skip;
             }
             struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
-            wr = sock_sendmsg(c->fd, &mh);
+            wr = sysio_sendmsg(c->fd, &mh);
         }
         if (wr < 0) {
             if (errno == EINTR)
@@ -346,7 +307,7 @@ static int read_some(struct conn *c, size_t need)
     if (buf_wlen(&c->rbuf) < want && buf_reserve(&c->rbuf, want) != RC_OK)
         return READ_EOF; /* cannot hold the request: give up on the connection */
     for (;;) {
-        ssize_t n = sock_recv(c->fd, buf_wptr(&c->rbuf), buf_wlen(&c->rbuf));
+        ssize_t n = sysio_recv(c->fd, buf_wptr(&c->rbuf), buf_wlen(&c->rbuf));
         if (n > 0) {
             bool drained = (size_t)n < buf_wlen(&c->rbuf);
             buf_commit(&c->rbuf, (size_t)n);

@@ -60,7 +60,7 @@ void settings_init(struct settings *s)
     s->threads = 4;
     s->item_size_max = 1u << 20;
     s->reqs_per_event = 20;
-    s->idle_polls = SETTINGS_IDLE_POLLS_DEFAULT;
+    s->idle_poll_us = SETTINGS_IDLE_POLL_US_DEFAULT;
     s->backlog = 1024;
     s->proto = SETTINGS_PROTO_AUTO;
 }
@@ -91,8 +91,8 @@ void settings_usage(FILE *out)
 #undef USAGE_LINE
     fprintf(out, "   - idle_timeout:        timeout for idle connections in seconds (default: 0, "
                  "no timeout)\n"
-                 "   - idle_polls:          after a batch with work, poll this many times "
-                 "before sleeping (default: 8, 0: sleep at once)\n"
+                 "   - idle_poll_us:        after work, poll for new work up to this many "
+                 "microseconds before sleeping (adaptive; default: 50, 0: sleep at once)\n"
                  "   - maxconns_fast:       accepted; new connections past -c always get "
                  "\"ERROR Too many open connections\"\n"
                  "   other memcached options are ignored with a warning\n");
@@ -166,10 +166,10 @@ static int parse_extended(struct settings *s, char *arg, char *err, size_t errle
                 snprintf(err, errlen, "idle_timeout must be a number of seconds >= 0");
                 return RC_ERR_INVAL;
             }
-        } else if (strcmp(opt, "idle_polls") == 0) {
-            if (val == NULL || !parse_int(val, 0, SETTINGS_IDLE_POLLS_MAX, &s->idle_polls)) {
-                snprintf(err, errlen, "idle_polls must be a number from 0 to %d",
-                         SETTINGS_IDLE_POLLS_MAX);
+        } else if (strcmp(opt, "idle_poll_us") == 0) {
+            if (val == NULL || !parse_int(val, 0, SETTINGS_IDLE_POLL_US_MAX, &s->idle_poll_us)) {
+                snprintf(err, errlen, "idle_poll_us must be a number of microseconds from 0 to %d",
+                         SETTINGS_IDLE_POLL_US_MAX);
                 return RC_ERR_INVAL;
             }
         } else if (strcmp(opt, "maxconns_fast") != 0 && strcmp(opt, "no_maxconns_fast") != 0) {
@@ -426,6 +426,6 @@ void settings_stats(const struct settings *s,
     emit(arg, "maxconns_fast", "yes");
     emit(arg, "flush_enabled", s->no_flush ? "no" : "yes");
     EMIT_NUM("idle_timeout", s->idle_timeout);
-    EMIT_NUM("idle_polls", s->idle_polls);
+    EMIT_NUM("idle_poll_us", s->idle_poll_us);
 #undef EMIT_NUM
 }

@@ -37,16 +37,16 @@ struct settings {
     char pidfile[256];         /* -P */
     char user[64];             /* -u */
     int idle_timeout;          /* -o idle_timeout=N, seconds, 0 = off */
-    int idle_polls;            /* -o idle_polls=N: polls after a busy batch before sleeping */
+    int idle_poll_us;          /* -o idle_poll_us=N: longest poll window before sleeping */
     bool help, version;        /* -h, -V */
 };
 
-/* -o idle_polls: a worker that just handled events polls its loop this many more times without
- * waiting before it sleeps. At depth 1 the clients' next requests come within microseconds, and a
- * sleep costs a wake-up (scheduler work, and in a VM tens of microseconds of latency) that these
- * polls mostly avoid: docs/performance.md, change 18. */
-#define SETTINGS_IDLE_POLLS_DEFAULT 8
-#define SETTINGS_IDLE_POLLS_MAX     1000
+/* -o idle_poll_us: after work, a worker polls for new events up to this many microseconds before
+ * it sleeps (the window adapts between 0 and this limit: src/event/spin.h). At depth 1 the clients'
+ * next requests come within microseconds, and a sleep costs a wake-up (scheduler work, and in a VM
+ * tens of microseconds of CPU on both sides): docs/performance.md, changes 18 and 19. */
+#define SETTINGS_IDLE_POLL_US_DEFAULT 50
+#define SETTINGS_IDLE_POLL_US_MAX     1000
 
 /* Fills s with the defaults. */
 void settings_init(struct settings *s);

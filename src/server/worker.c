@@ -1,20 +1,22 @@
 /* worker: a thread, its event loop and the connections it owns (see worker.h).
  *
  * Design: the acceptor hands accepted fds over through the worker's wakeup queue (item = fd);
- * WORKER_STOP asks the loop to end. The loop runs epoll batches; after a batch with events it
- * polls up to -o idle_polls more times without waiting before it sleeps (a depth-1 client's next
- * request usually arrives within microseconds, and a sleep costs a wake-up). Connections that
- * used up their -R budget with work left sit on the ready list and are driven again after each
- * batch (epoll is then polled without waiting), so one busy pipelining client cannot starve the
- * others. With
- * -o idle_timeout, a 1 s timer closes connections that neither read nor wrote anything for that
- * long.
+ * WORKER_STOP asks the loop to end. The loop runs epoll batches; after a batch with work it
+ * polls without waiting for up to a window of time before it sleeps (a depth-1 client's next
+ * request usually arrives within microseconds, and a sleep costs a wake-up). The window adapts
+ * between 0 and -o idle_poll_us to the sleeps it sees (src/event/spin.h), so a lightly loaded
+ * worker does not poll; the clock is read only when a poll found nothing or around a sleep.
+ * Connections that used up their -R budget with work left sit on the ready list and are driven
+ * again after each batch (epoll is then polled without waiting), so one busy pipelining client
+ * cannot starve the others. With -o idle_timeout, a 1 s timer closes connections that neither read
+ * nor wrote anything for that long.
  *
  * Invariants: every open connection is on `conns`; `ready` holds a subset; `pool` only closed
  * ones. Concurrency: everything here runs on the worker thread except worker_handoff/worker_stop
  * (wakeup_post is thread-safe) and init/deinit (before start, after join). */
 #include "worker.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -26,6 +28,7 @@
 #include "ringcache/status.h"
 #include "server.h"
 #include "settings.h"
+#include "spin.h"
 #include "wakeup.h"
 
 #define WORKER_STOP  UINT64_MAX
@@ -129,12 +132,23 @@ static void run_ready(struct worker *w)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    int polls = 0; /* polls without waiting still due before the worker may sleep (idle_polls) */
+    struct spin spin;
+    spin_init(&spin, (int64_t)w->settings->idle_poll_us * 1000);
     while (!w->stop) {
-        int n = ev_run_once(w->loop, w->ready || polls > 0 ? 0 : -1);
+        int timeout = w->ready ? 0 : spin_timeout(&spin);
+        int64_t slept_from = timeout < 0 ? clock_mono_ns() : 0;
+        int n = ev_run_once(w->loop, timeout);
         if (n < 0)
             break;
-        polls = n > 0 ? w->settings->idle_polls : polls > 0 ? polls - 1 : 0;
+        if (timeout < 0)
+            spin_slept(&spin, clock_mono_ns() - slept_from);
+        if (n > 0 || w->ready)
+            spin_work(&spin);
+        else {
+            spin_empty(&spin, clock_mono_ns());
+            if (spin_timeout(&spin) == 0)
+                sched_yield(); /* polling must not keep a CPU from a thread with work */
+        }
         if (w->ready)
             run_ready(w);
     }

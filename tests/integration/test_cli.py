@@ -79,18 +79,19 @@ def test_connection_limit(make_server):
     harness.poll_until(fresh_connection_served, 5, "a slot to free up after closing")
 
 
-def test_idle_polls_option(make_server):
-    """-o idle_polls sets how often a worker polls before sleeping: shown in stats settings (8 by
-    default), and the server serves with none and with many."""
+def test_idle_poll_us_option(make_server):
+    """-o idle_poll_us bounds how long a worker polls for work before it sleeps: shown in stats
+    settings (50 by default). With none and with the most, four workers serve two interleaved
+    connections."""
     if harness.TARGET == "memcached":
         pytest.skip("a ringcached option")
-    for arg, want in ((None, "8"), ("idle_polls=0", "0"), ("idle_polls=1000", "1000")):
-        srv = make_server(["-t", "2"] + (["-o", arg] if arg else []))
-        with srv.connect() as c:
-            assert c.stats("settings")["idle_polls"] == want
+    for arg, want in ((None, "50"), ("idle_poll_us=0", "0"), ("idle_poll_us=1000", "1000")):
+        srv = make_server(["-t", "4"] + (["-o", arg] if arg else []))
+        with srv.connect() as c, srv.connect() as d:
+            assert c.stats("settings")["idle_poll_us"] == want
             for i in range(200):
                 c.cmd("set p%d 0 0 1\r\nx" % i, "STORED\r\n")
-                c.cmd("get p%d" % i, "VALUE p%d 0 1\r\nx\r\nEND\r\n" % i)
+                d.cmd("get p%d" % i, "VALUE p%d 0 1\r\nx\r\nEND\r\n" % i)
 
 
 def test_idle_timeout_option(make_server):

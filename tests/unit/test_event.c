@@ -139,9 +139,27 @@ static void test_loop_timers(void)
     ev_timer_cancel(l, id);
     CHECK_EQ(ev_run_once(l, 20), 0);
     CHECK_EQ(periodic.fired, 3);
-    for (int i = 0; i < EV_TIMERS_MAX; i++)
-        CHECK(ev_timer_add(l, 1000, true, on_timer, &once) >= 0);
+    int ids[EV_TIMERS_MAX];
+    for (int i = 0; i < EV_TIMERS_MAX; i++) {
+        ids[i] = ev_timer_add(l, 1000, true, on_timer, &once);
+        CHECK(ids[i] >= 0);
+    }
     CHECK_EQ(ev_timer_add(l, 1000, true, on_timer, &once), RC_ERR_FULL);
+    /* cancelling twice, or an unknown id, must not lose count of the armed timers: a loop that
+     * thinks none is armed skips them */
+    for (int i = 0; i < EV_TIMERS_MAX; i++) {
+        ev_timer_cancel(l, ids[i]);
+        ev_timer_cancel(l, ids[i]);
+    }
+    ev_timer_cancel(l, -1);
+    ev_timer_cancel(l, EV_TIMERS_MAX);
+    CHECK_EQ(ev_run_once(l, 1), 0); /* nothing armed: just the 1 ms wait */
+    struct timer_ctx later = {0};
+    CHECK(ev_timer_add(l, 1, false, on_timer, &later) >= 0);
+    for (int64_t end = clock_mono_ns() + DEADLINE_NS; later.fired == 0 && clock_mono_ns() < end;)
+        CHECK(ev_run_once(l, 50) >= 0);
+    CHECK_EQ(later.fired, 1);
+    CHECK_EQ(once.fired, 1);
     ev_loop_destroy(&l);
 }
 

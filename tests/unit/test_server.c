@@ -43,7 +43,7 @@ static void test_settings_defaults_and_flags(void)
     CHECK_EQ(parse(&s, "", err, sizeof(err)), RC_OK);
     CHECK_EQ(s.port, 11211);
     CHECK_EQ(s.maxconns, 1024);
-    CHECK_EQ(s.idle_polls, SETTINGS_IDLE_POLLS_DEFAULT);
+    CHECK_EQ(s.idle_poll_us, SETTINGS_IDLE_POLL_US_DEFAULT);
     CHECK_EQ(s.threads, 4);
     CHECK_EQ(s.item_size_max, 1 << 20);
     CHECK_EQ(s.maxbytes, 64 << 20);
@@ -51,7 +51,7 @@ static void test_settings_defaults_and_flags(void)
     CHECK_STR(s.listen[0], "127.0.0.1");
     CHECK_EQ(parse(&s,
                    "-p 0 -m 128 -c 10 -t 2 -I 2m -C -F -A -M -R 5 -b 64 -B ascii -vv -l "
-                   "127.0.0.1,localhost -o idle_timeout=7,hashpower=20,idle_polls=0 -U 0",
+                   "127.0.0.1,localhost -o idle_timeout=7,hashpower=20,idle_poll_us=0 -U 0",
                    err, sizeof(err)),
              RC_OK);
     CHECK_EQ(s.port, 0);
@@ -66,7 +66,7 @@ static void test_settings_defaults_and_flags(void)
     CHECK_EQ(s.verbose, 2);
     CHECK_EQ(s.nlisten, 2);
     CHECK_EQ(s.idle_timeout, 7);
-    CHECK_EQ(s.idle_polls, 0);
+    CHECK_EQ(s.idle_poll_us, 0);
     CHECK_EQ(parse(&s, "-I 1024k --memory-limit=1g", err, sizeof(err)), RC_OK);
     CHECK_EQ(s.item_size_max, 1 << 20);
     CHECK_EQ(s.maxbytes, (size_t)1 << 30);
@@ -84,8 +84,8 @@ static void test_settings_invalid(void)
                                 "-m 0",
                                 "-l no.such.host.invalid",
                                 "-o idle_timeout=x",
-                                "-o idle_polls=-1",
-                                "-o idle_polls=1001",
+                                "-o idle_poll_us=-1",
+                                "-o idle_poll_us=1001",
                                 "-t abc",
                                 "-a 999",
                                 "--nosuch",

@@ -6,6 +6,8 @@
  * request usually arrives within microseconds, and a sleep costs a wake-up). The window adapts
  * between 0 and -o idle_poll_us to the sleeps it sees (src/event/spin.h), so a lightly loaded
  * worker does not poll; the clock is read only when a poll found nothing or around a sleep.
+ * Between empty polls the worker yields its CPU (sched_yield), so polling never holds a CPU that
+ * another thread with work is waiting for (more workers than CPUs).
  * Connections that used up their -R budget with work left sit on the ready list and are driven
  * again after each batch (epoll is then polled without waiting), so one busy pipelining client
  * cannot starve the others. With -o idle_timeout, a 1 s timer closes connections that neither read

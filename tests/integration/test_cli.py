@@ -1,6 +1,7 @@
 """Command line: -h, -V, invalid values refused at once with a message, and the -c limit."""
 
 import subprocess
+import time
 
 import pytest
 
@@ -92,6 +93,37 @@ def test_idle_poll_us_option(make_server):
             for i in range(200):
                 c.cmd("set p%d 0 0 1\r\nx" % i, "STORED\r\n")
                 d.cmd("get p%d" % i, "VALUE p%d 0 1\r\nx\r\nEND\r\n" % i)
+
+
+def test_idle_workers_sleep(make_server):
+    """After a burst of requests every worker stops polling and sleeps: an idle server uses no CPU.
+    (A poll window that never closed would keep four workers busy: some 200 clock ticks a second.)"""
+    if harness.TARGET == "memcached":
+        pytest.skip("a ringcached property (memcached's housekeeping threads wake on timers)")
+    srv = make_server(["-t", "4"])
+    conns = [srv.connect() for _ in range(4)]
+    try:
+        for i in range(300):
+            c = conns[i % 4]
+            c.cmd("set w%d 0 0 2\r\nab" % i, "STORED\r\n")
+            c.cmd("get w%d" % i, "VALUE w%d 0 2\r\nab\r\nEND\r\n" % i)
+
+        def cpu_ticks():
+            with open("/proc/%d/stat" % srv.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])  # utime + stime
+
+        # the windows close within microseconds; measure one second of idleness after that
+        t0 = cpu_ticks()
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+        used = cpu_ticks() - t0
+        assert used <= 5, "idle server used %d clock ticks in 1 s" % used
+        conns[0].cmd("get w1", "VALUE w1 0 2\r\nab\r\nEND\r\n")  # and it still serves
+    finally:
+        for c in conns:
+            c.close()
 
 
 def test_idle_timeout_option(make_server):

@@ -138,11 +138,12 @@ static void *worker_main(void *arg)
     spin_init(&spin, (int64_t)w->settings->idle_poll_us * 1000);
     while (!w->stop) {
         int timeout = w->ready ? 0 : spin_timeout(&spin);
-        int64_t slept_from = timeout < 0 ? clock_mono_ns() : 0;
+        bool timed = timeout < 0 && spin.limit_ns > 0; /* a sleep the window learns from */
+        int64_t slept_from = timed ? clock_mono_ns() : 0;
         int n = ev_run_once(w->loop, timeout);
         if (n < 0)
             break;
-        if (timeout < 0)
+        if (timed)
             spin_slept(&spin, clock_mono_ns() - slept_from);
         if (n > 0 || w->ready)
             spin_work(&spin);

@@ -567,8 +567,9 @@ void space_stats(struct space *sp, struct store_stats *out)
         struct space_counters *c = &sp->ctr[i];
         items += atomic_load_explicit(&c->items, memory_order_relaxed);
         bytes += atomic_load_explicit(&c->bytes, memory_order_relaxed);
-        out->total_items += atomic_load_explicit(&c->total_items, memory_order_relaxed) -
-                            atomic_load_explicit(&c->total_items_base, memory_order_relaxed);
+        out->total_items +=
+            (uint64_t)(atomic_load_explicit(&c->total_items, memory_order_relaxed) -
+                       atomic_load_explicit(&c->total_items_base, memory_order_relaxed));
         out->evictions += atomic_load_explicit(&c->evictions, memory_order_relaxed);
         out->expired_unfetched += atomic_load_explicit(&c->expired_unfetched, memory_order_relaxed);
         out->evicted_unfetched += atomic_load_explicit(&c->evicted_unfetched, memory_order_relaxed);

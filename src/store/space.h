@@ -35,7 +35,7 @@
 /* Per-worker counters (one cache line each; the last row is shared by non-worker callers). */
 struct space_counters {
     _Atomic int64_t items, bytes;
-    _Atomic uint64_t total_items, total_items_base; /* `stats reset` moves the base, see below */
+    _Atomic int64_t total_items, total_items_base; /* `stats reset` moves the base */
     _Atomic uint64_t evictions, expired_unfetched, evicted_unfetched, reclaimed;
     _Atomic uint64_t ghost_hits, copied;
     _Atomic uint64_t compacted, compactions;   /* bytes moved / segments freed by compaction */
@@ -97,7 +97,8 @@ static inline struct space_counters *space_ctr(struct space *sp, unsigned tid)
 {
     return &sp->ctr[tid < sp->nworkers ? tid : sp->nworkers];
 }
-/* Adds n to a counter of worker tid's row that `stats reset` never zeroes (items, bytes). A
+/* Adds n to a counter of worker tid's row that `stats reset` never zeroes (items, bytes, and
+ * total_items, for which it records a base to subtract: a worker's store could undo a zero). A
  * worker's row has one writer, so a relaxed load and store do (no locked instruction); the shared
  * last row takes an atomic add. */
 static inline void space_ctr_add(const struct space *sp, unsigned tid, _Atomic int64_t *c,
@@ -121,17 +122,6 @@ static inline uint64_t space_place_cas(const struct space *sp, uint64_t v)
 static inline uint64_t space_cas(const struct space *sp, uint64_t v, const struct seg_item *it)
 {
     return (it->bits & SEG_IB_CAS) ? it->cas : space_place_cas(sp, v);
-}
-/* Counts one more in a reset-able counter of worker tid's row that is bumped per write (only
- * total_items): a plain load and store for a worker row, so `stats reset` cannot zero it (a
- * worker's store could undo the zero); it records a base to subtract instead. */
-static inline void space_ctr_count(const struct space *sp, unsigned tid, _Atomic uint64_t *c)
-{
-    if (tid < sp->nworkers)
-        atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-                              memory_order_relaxed);
-    else
-        atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 /* The item a slot points to. */
 static inline char *space_item(const struct space *sp, uint64_t v)

@@ -62,8 +62,7 @@ static bool key_ok(size_t klen)
     return klen > 0 && klen <= KEY_MAX;
 }
 
-/* Starts loading h's bucket, or (item) the item that a matching tag in the bucket points to. */
-static void prefetch(struct store *s, uint64_t h, bool item)
+void store_prefetch(struct store *s, uint64_t h, bool item)
 {
     const _Atomic uint64_t *b = s->sp.ix.buckets + (h & s->sp.ix.mask) * 8;
     if (!item) {
@@ -85,11 +84,6 @@ static void prefetch(struct store *s, uint64_t h, bool item)
 uint64_t store_hash(const char *key, size_t klen)
 {
     return index_hash(key, klen);
-}
-
-void store_prefetch(struct store *s, uint64_t h, bool item)
-{
-    prefetch(s, h, item);
 }
 
 /* ---- the write loop ---- */
@@ -127,7 +121,7 @@ static void stage_set(struct store *s, unsigned tid, const struct store_set_args
                              a->set_cas, has_cas, 0);
     size_t first = (a->vlen * 3 / 4) & ~(size_t)63;
     memcpy(p, a->value, first);
-    prefetch(s, h, true);
+    store_prefetch(s, h, true);
     memcpy(p + first, a->value + first, a->vlen - first);
     *st = (struct staged){.id = id, .off = off, .size = size, .now = now, .g = g};
 }
@@ -172,7 +166,7 @@ static int publish_locked(struct store *s, unsigned tid, struct plan *w, uint64_
     ttl_note(sg, w->exp);
     sg->write_off += size;
     index_bump_locked(&sp->ix, h);
-    space_ctr_count(sp, tid, &space_ctr(sp, tid)->total_items);
+    space_ctr_add(sp, tid, &space_ctr(sp, tid)->total_items, 1);
     if (!slot && freq && w->kind == PLAN_SET)
         atomic_fetch_add_explicit(&space_ctr(sp, tid)->ghost_hits, 1, memory_order_relaxed);
     return 0;
@@ -472,7 +466,7 @@ enum store_status store_set(struct store *s, unsigned tid, const struct store_se
     if (!key_ok(a->klen) || tid >= s->cfg.nworkers || (a->vlen && !a->value))
         return STORE_INVALID;
     uint64_t h = index_hash(a->key, a->klen);
-    prefetch(s, h, false); /* see stage_set */
+    store_prefetch(s, h, false); /* see stage_set */
     uint32_t now = clock_now(s->cfg.clock);
     space_apply_flush(&s->sp, now);
     struct plan w = {.kind = PLAN_SET, .key = a->key, .klen = a->klen, .sa = a};
